@@ -1,0 +1,53 @@
+namespace Payments.Contracts;
+
+/// <summary>A card payment to decide. <see cref="IdempotencyKey"/> makes it exactly-once.</summary>
+[GenerateSerializer, Immutable, Alias("payments.PaymentRequest")]
+public sealed record PaymentRequest(
+    [property: Id(0)] long Amount,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] string Merchant,
+    [property: Id(3)] string Mcc,
+    [property: Id(4)] string? IdempotencyKey);
+
+/// <summary>A recorded payment decision, as stored in the ledger.</summary>
+[GenerateSerializer, Immutable, Alias("payments.PaymentRecord")]
+public sealed record PaymentRecord(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string AccountId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string Merchant,
+    [property: Id(5)] string Mcc,
+    [property: Id(6)] PaymentStatus Status,
+    [property: Id(7)] DeclineReason? DeclineReason,
+    [property: Id(8)] long BalanceAfter,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] string DecidedBy);
+
+/// <summary>How a request that writes to the ledger ended.</summary>
+public enum RecordOutcome
+{
+    /// <summary>Decided now and durable.</summary>
+    Created = 0,
+    /// <summary>The same Idempotency-Key and body were seen before: the stored result, unchanged.</summary>
+    Replayed = 1,
+    NotFound = 2,
+    /// <summary>The Idempotency-Key was used before with another body.</summary>
+    KeyReused = 3,
+    Invalid = 4,
+    /// <summary>The decision could not be made durable: nothing was approved.</summary>
+    Unavailable = 5,
+}
+
+/// <summary>The outcome of a payment request.</summary>
+[GenerateSerializer, Immutable, Alias("payments.PaymentResult")]
+public sealed record PaymentResult(
+    [property: Id(0)] RecordOutcome Outcome,
+    [property: Id(1)] PaymentRecord? Payment,
+    [property: Id(2)] ValidationErrors? Errors);
+
+/// <summary>A page of payments, newest first; <see cref="NextBeforeSeq"/> continues it.</summary>
+[GenerateSerializer, Immutable, Alias("payments.PaymentPage")]
+public sealed record PaymentPage(
+    [property: Id(0)] IReadOnlyList<PaymentRecord> Items,
+    [property: Id(1)] long? NextBeforeSeq);

@@ -1,0 +1,359 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Payments.Contracts;
+using Payments.Ledger;
+using Payments.Regions;
+
+namespace Payments.Accounts;
+
+/// <summary>
+/// One account. Not reentrant: Orleans runs one request at a time, so each decision is made on the state left by
+/// the previous one, with no lock. A decision is applied to memory only after its ledger row is durable, so memory
+/// is always a prefix of the ledger; a row whose seq is taken means another activation (another region) moved
+/// on, and this one catches up from the ledger before deciding again.
+/// </summary>
+public sealed class AccountGrain(
+    [PersistentState("account", "accounts")] IPersistentState<AccountState> snapshot,
+    ILedgerStore ledger,
+    LedgerWriter writer,
+    IRegionRulesProvider regions,
+    SiloRegion silo,
+    TimeProvider time,
+    IOptions<SnapshotOptions> snapshotOptions,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
+{
+    private const string SnapshotReminder = "snapshot";
+    private const int MaxConflictRetries = 3;
+    private readonly RecentEntries _recent = new(256);
+    private long _snapshotSeq;
+    private bool _reminderActive;
+
+    private AccountState State => snapshot.State;
+
+    private string AccountId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _snapshotSeq = State.LastSeq;
+        await CatchUpAsync(cancellationToken);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (State.LastSeq > _snapshotSeq)
+        {
+            await SaveSnapshotAsync();
+        }
+    }
+
+    public async Task<OpenAccountResult> OpenAsync(OpenAccountRequest request)
+    {
+        if (State.Exists)
+        {
+            return new(OpenOutcome.AlreadyExists, null, null);
+        }
+
+        if (regions.Find(request.Region) is not { } rules)
+        {
+            return new(OpenOutcome.UnknownRegion, null, null);
+        }
+
+        if (AccountValidation.ForOpen(rules, request) is { } errors)
+        {
+            return new(OpenOutcome.Invalid, null, errors);
+        }
+
+        var now = time.GetUtcNow();
+        var open = new LedgerEntry(
+            AccountId, 1, EntryKind.Open, "open", RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
+            null, null, null, PaymentStatus.Approved, null, request.InitialBalance, now,
+            BusinessCalendar.For(rules).BusinessDate(now), silo.Name,
+            new AccountSettings(request.Region, request.Limits, AccountStatus.Active));
+        try
+        {
+            if (!await ledger.OpenAccountAsync(open, CancellationToken.None))
+            {
+                await CatchUpAsync(CancellationToken.None);
+                return new(OpenOutcome.AlreadyExists, null, null);
+            }
+        }
+        catch (Exception ex)
+        {
+            GiveUpActivation(ex);
+            return new(OpenOutcome.Unavailable, null, null);
+        }
+
+        State.Apply(open);
+        await SaveSnapshotAsync();
+        return new(OpenOutcome.Created, View(), null);
+    }
+
+    public Task<AccountView?> GetViewAsync()
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<AccountView?>(null);
+        }
+
+        return Task.FromResult<AccountView?>(View());
+    }
+
+    public async Task<PaymentResult> PayAsync(PaymentRequest request)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return new(RecordOutcome.NotFound, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        if (AccountValidation.ForPayment(rules, request) is { } errors)
+        {
+            return new(RecordOutcome.Invalid, null, errors);
+        }
+
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
+        {
+            var now = time.GetUtcNow();
+            var decision = PaymentDecider.Decide(State, rules, now, request);
+            return new LedgerEntry(
+                AccountId, seq, EntryKind.Payment, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
+                request.Merchant, request.Mcc, null, decision.Status, decision.Reason, decision.BalanceAfter, now,
+                decision.BusinessDate, silo.Name, null);
+        });
+        return new(outcome, entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null, null);
+    }
+
+    public async Task<DepositResult> DepositAsync(DepositRequest request)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return new(RecordOutcome.NotFound, null, null);
+        }
+
+        if (AccountValidation.ForDeposit(State, request) is { } errors)
+        {
+            return new(RecordOutcome.Invalid, null, errors);
+        }
+
+        var rules = RulesOfAccount();
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
+        {
+            var now = time.GetUtcNow();
+            return new LedgerEntry(
+                AccountId, seq, EntryKind.Deposit, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
+                null, null, request.Reference, PaymentStatus.Approved, null, checked(State.Balance + request.Amount), now,
+                BusinessCalendar.For(rules).BusinessDate(now), silo.Name, null);
+        });
+        return new(outcome, entry?.Kind == EntryKind.Deposit ? entry.ToDeposit() : null, null);
+    }
+
+    public async Task<UpdateAccountResult> UpdateAsync(AccountUpdate update)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return new(UpdateOutcome.NotFound, null, null);
+        }
+
+        if (AccountValidation.ForLimits(update.Limits) is { } errors)
+        {
+            return new(UpdateOutcome.Invalid, null, errors);
+        }
+
+        var rules = RulesOfAccount();
+        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (seq, id) =>
+        {
+            var now = time.GetUtcNow();
+            var settings = new AccountSettings(
+                State.Region, State.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? State.Status);
+            return new LedgerEntry(
+                AccountId, seq, EntryKind.Settings, id, RequestFingerprint.Of(update), 0, State.Currency,
+                null, null, null, PaymentStatus.Approved, null, State.Balance, now,
+                BusinessCalendar.For(rules).BusinessDate(now), silo.Name, settings);
+        });
+        return outcome == RecordOutcome.Created
+            ? new(UpdateOutcome.Updated, View(), null)
+            : new(UpdateOutcome.Unavailable, null, null);
+    }
+
+    public async Task<PaymentPage?> ListPaymentsAsync(int limit, long? beforeSeq)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        var rows = await ledger.PageAsync(AccountId, EntryKind.Payment, beforeSeq, limit + 1, CancellationToken.None);
+        var items = rows.Take(limit).ToList();
+        return new(items.ConvertAll(e => e.ToPayment()), rows.Count > limit ? items[^1].Seq : null);
+    }
+
+    public async Task<PaymentRecord?> GetPaymentAsync(string paymentId)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        var entry = _recent.TryGet(paymentId, out var recent)
+            ? recent
+            : await ledger.FindAsync(AccountId, paymentId, CancellationToken.None);
+        return entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (State.LastSeq > _snapshotSeq)
+        {
+            await SaveSnapshotAsync();
+            return;
+        }
+
+        // Nothing left to save: stop ticking until the next change.
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderActive = false;
+    }
+
+    /// <summary>
+    /// Decides with <paramref name="decide"/> (given the next seq and the entry id), makes the row durable, then
+    /// applies it. A retry of an earlier request replays the stored row instead.
+    /// </summary>
+    private async Task<(RecordOutcome Outcome, LedgerEntry? Entry)> RecordAsync(
+        string? idempotencyKey, string fingerprint, Func<long, string, LedgerEntry> decide)
+    {
+        if (idempotencyKey is not null && _recent.TryGet(idempotencyKey, out var seen))
+        {
+            return Replay(seen, fingerprint);
+        }
+
+        var entryId = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
+        {
+            var entry = decide(State.LastSeq + 1, entryId);
+            try
+            {
+                if (await writer.AppendAsync(entry))
+                {
+                    State.Apply(entry);
+                    _recent.Add(entry);
+                    await EnsureSnapshotReminderAsync();
+                    return (RecordOutcome.Created, entry);
+                }
+
+                // The seq or the entry id is taken: another activation wrote to this account, or this is a retry
+                // of a request older than this activation's memory. Either way the ledger settles it.
+                var existing = idempotencyKey is null
+                    ? null
+                    : await ledger.FindAsync(AccountId, idempotencyKey, CancellationToken.None);
+                await CatchUpAsync(CancellationToken.None);
+                if (existing is not null)
+                {
+                    return Replay(existing, fingerprint);
+                }
+            }
+            catch (Exception ex)
+            {
+                GiveUpActivation(ex);
+                return (RecordOutcome.Unavailable, null);
+            }
+        }
+
+        logger.LogWarning("Account {AccountId}: seq still contended after {Retries} catch-ups", AccountId, MaxConflictRetries);
+        return (RecordOutcome.Unavailable, null);
+    }
+
+    private static (RecordOutcome, LedgerEntry?) Replay(LedgerEntry stored, string fingerprint) =>
+        string.Equals(stored.RequestHash, fingerprint, StringComparison.Ordinal)
+            ? (RecordOutcome.Replayed, stored)
+            : (RecordOutcome.KeyReused, null);
+
+    /// <summary>Applies the ledger rows this activation has not seen yet.</summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in await ledger.ReadAfterAsync(AccountId, State.LastSeq, cancellationToken))
+        {
+            State.Apply(entry);
+            _recent.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Memory may now disagree with the ledger (a commit whose outcome is unknown): drop this activation so the next
+    /// request rebuilds it from the snapshot and the ledger.
+    /// </summary>
+    private void GiveUpActivation(Exception ex)
+    {
+        logger.LogWarning(ex, "Account {AccountId}: ledger unavailable, deactivating", AccountId);
+        DeactivateOnIdle();
+    }
+
+    private async Task EnsureSnapshotReminderAsync()
+    {
+        if (_reminderActive)
+        {
+            return;
+        }
+
+        try
+        {
+            var period = snapshotOptions.Value.Period;
+            await this.RegisterOrUpdateReminder(SnapshotReminder, period, period);
+            _reminderActive = true;
+        }
+        catch (Exception ex)
+        {
+            // The decision is durable in the ledger already; only the snapshot waits (for deactivation at worst).
+            logger.LogWarning(ex, "Account {AccountId}: snapshot reminder not registered", AccountId);
+        }
+    }
+
+    private async Task SaveSnapshotAsync()
+    {
+        try
+        {
+            await snapshot.WriteStateAsync();
+            _snapshotSeq = State.LastSeq;
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Another activation wrote a snapshot meanwhile: start again from storage and the ledger.
+            logger.LogInformation(ex, "Account {AccountId}: snapshot written elsewhere, reloading", AccountId);
+            DeactivateOnIdle();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Account {AccountId}: snapshot not written; the ledger still holds every change", AccountId);
+        }
+    }
+
+    private RegionRules RulesOfAccount() =>
+        regions.Find(State.Region) ?? throw new InvalidOperationException($"Region {State.Region} has no rules.");
+
+    private AccountView View()
+    {
+        var rules = RulesOfAccount();
+        var calendar = BusinessCalendar.For(rules);
+        var today = calendar.BusinessDate(time.GetUtcNow());
+        var limits = rules.Effective(State.Limits);
+        return new AccountView(
+            AccountId, State.Region, State.Currency, State.Status, State.Balance, State.LastSeq,
+            new LimitsView(
+                limits.PerPayment,
+                Period(limits.Daily, State.Daily, calendar.Day(today)),
+                Period(limits.Weekly, State.Weekly, calendar.Week(today)),
+                Period(limits.Monthly, State.Monthly, calendar.Month(today))));
+    }
+
+    private static PeriodView Period(long limit, SpendingCounter counter, PeriodBounds bounds) =>
+        new(limit, counter.SpentIn(bounds.Key), bounds.Start, bounds.End);
+}

@@ -1,0 +1,74 @@
+using Payments.Contracts;
+using Payments.Ledger;
+
+namespace Payments.Accounts;
+
+/// <summary>
+/// The compact state of an account: a cache of its ledger up to <see cref="LastSeq"/>, snapshotted through grain
+/// storage. <see cref="Apply"/> is the only way it changes, both for new decisions and for ledger replay.
+/// </summary>
+[GenerateSerializer]
+public sealed class AccountState
+{
+    [Id(0)] public bool Exists { get; set; }
+
+    [Id(1)] public string Region { get; set; } = "";
+
+    [Id(2)] public string Currency { get; set; } = "";
+
+    [Id(3)] public AccountStatus Status { get; set; }
+
+    [Id(4)] public long Balance { get; set; }
+
+    [Id(5)] public AccountLimits Limits { get; set; } = AccountLimits.None;
+
+    [Id(6)] public SpendingCounter Daily { get; set; } = new();
+
+    [Id(7)] public SpendingCounter Weekly { get; set; } = new();
+
+    [Id(8)] public SpendingCounter Monthly { get; set; } = new();
+
+    /// <summary>The seq of the last ledger row applied; the next decision takes LastSeq + 1.</summary>
+    [Id(9)] public long LastSeq { get; set; }
+
+    /// <summary>Applies the next ledger row. Rows must come in seq order with no gap.</summary>
+    public void Apply(LedgerEntry entry)
+    {
+        if (entry.Seq != LastSeq + 1)
+        {
+            throw new InvalidOperationException(
+                $"Ledger row {entry.Seq} of {entry.AccountId} does not follow {LastSeq}.");
+        }
+
+        switch (entry.Kind)
+        {
+            case EntryKind.Open:
+                Exists = true;
+                Currency = entry.Currency;
+                Balance = entry.Amount;
+                ApplySettings(entry.Settings!);
+                break;
+            case EntryKind.Payment when entry.Status == PaymentStatus.Approved:
+                Balance = checked(Balance - entry.Amount);
+                Daily.Add(entry.BusinessDate, entry.Amount);
+                Weekly.Add(BusinessCalendar.WeekKey(entry.BusinessDate), entry.Amount);
+                Monthly.Add(BusinessCalendar.MonthKey(entry.BusinessDate), entry.Amount);
+                break;
+            case EntryKind.Deposit:
+                Balance = checked(Balance + entry.Amount);
+                break;
+            case EntryKind.Settings:
+                ApplySettings(entry.Settings!);
+                break;
+        }
+
+        LastSeq = entry.Seq;
+    }
+
+    private void ApplySettings(AccountSettings settings)
+    {
+        Region = settings.Region;
+        Limits = settings.Limits;
+        Status = settings.Status;
+    }
+}

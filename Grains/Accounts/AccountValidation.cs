@@ -1,0 +1,49 @@
+using Payments.Contracts;
+
+namespace Payments.Accounts;
+
+/// <summary>
+/// What makes a request malformed once the account and its region are known. A refused request records nothing
+/// (the API has already checked formats: ids, currency codes, MCCs, text lengths).
+/// </summary>
+public static class AccountValidation
+{
+    public static ValidationErrors? ForOpen(RegionRules rules, OpenAccountRequest request) =>
+        !string.Equals(request.Currency, rules.Currency, StringComparison.Ordinal)
+            ? ValidationErrors.Of("currency", $"The region's accounts are held in {rules.Currency}.")
+            : request.InitialBalance < 0
+                ? ValidationErrors.Of("initialBalance", "The initial balance cannot be negative.")
+                : ForLimits(request.Limits);
+
+    public static ValidationErrors? ForPayment(RegionRules rules, PaymentRequest request) =>
+        request.Amount <= 0 || request.Amount > rules.MaxPerPayment
+            ? ValidationErrors.Of("amount", $"Amount must be between 1 and {rules.MaxPerPayment} minor units.")
+            : null;
+
+    public static ValidationErrors? ForDeposit(AccountState account, DepositRequest request)
+    {
+        if (request.Amount <= 0)
+        {
+            return ValidationErrors.Of("amount", "Amount must be positive.");
+        }
+
+        if (!string.Equals(request.Currency, account.Currency, StringComparison.Ordinal))
+        {
+            return ValidationErrors.Of("currency", $"The account is held in {account.Currency}.");
+        }
+
+        if (account.Status == AccountStatus.Closed)
+        {
+            return ValidationErrors.Of("accountId", "The account is closed.");
+        }
+
+        return long.MaxValue - account.Balance < request.Amount
+            ? ValidationErrors.Of("amount", "The balance would overflow.")
+            : null;
+    }
+
+    public static ValidationErrors? ForLimits(AccountLimits? limits) =>
+        limits is { PerPayment: <= 0 } or { Daily: <= 0 } or { Weekly: <= 0 } or { Monthly: <= 0 }
+            ? ValidationErrors.Of("limits", "Every limit must be a positive number of minor units.")
+            : null;
+}

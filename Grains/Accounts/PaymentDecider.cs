@@ -1,0 +1,47 @@
+using Payments.Contracts;
+
+namespace Payments.Accounts;
+
+/// <summary>
+/// The decision on a payment: pure and synchronous. Given the account, its region's rules, the time and the
+/// request, it answers approved or the first decline reason in the contract's order of precedence.
+/// </summary>
+public static class PaymentDecider
+{
+    public static PaymentDecision Decide(AccountState account, RegionRules rules, DateTimeOffset now, PaymentRequest request)
+    {
+        var businessDate = BusinessCalendar.For(rules).BusinessDate(now);
+        var reason = FirstDeclineReason(account, rules, businessDate, request);
+        return reason is null
+            ? new PaymentDecision(PaymentStatus.Approved, null, account.Balance - request.Amount, businessDate)
+            : new PaymentDecision(PaymentStatus.Declined, reason, account.Balance, businessDate);
+    }
+
+    private static DeclineReason? FirstDeclineReason(
+        AccountState account, RegionRules rules, DateOnly businessDate, PaymentRequest request)
+    {
+        var limits = rules.Effective(account.Limits);
+        var amount = request.Amount;
+        return account switch
+        {
+            { Status: AccountStatus.Closed } => DeclineReason.AccountClosed,
+            { Status: AccountStatus.Frozen } => DeclineReason.AccountFrozen,
+            _ when !string.Equals(request.Currency, account.Currency, StringComparison.Ordinal) => DeclineReason.CurrencyMismatch,
+            _ when rules.BlockedMccs.Contains(request.Mcc) => DeclineReason.CategoryBlocked,
+            _ when amount > limits.PerPayment => DeclineReason.PerPaymentLimitExceeded,
+            _ when amount > account.Balance => DeclineReason.InsufficientFunds,
+            _ when Exceeds(account.Daily, businessDate, amount, limits.Daily) => DeclineReason.DailyLimitExceeded,
+            _ when Exceeds(account.Weekly, BusinessCalendar.WeekKey(businessDate), amount, limits.Weekly) => DeclineReason.WeeklyLimitExceeded,
+            _ when Exceeds(account.Monthly, BusinessCalendar.MonthKey(businessDate), amount, limits.Monthly) => DeclineReason.MonthlyLimitExceeded,
+            _ => null,
+        };
+    }
+
+    // Both terms are bounded (amounts by the region's maximum, counters by their ceiling), so the sum cannot
+    // overflow; checked all the same, since a wrong sum here would approve an overspend.
+    private static bool Exceeds(SpendingCounter counter, DateOnly period, long amount, long limit) =>
+        checked(counter.SpentIn(period) + amount) > limit;
+}
+
+/// <summary>What <see cref="PaymentDecider"/> decided, and the business day the payment counts in.</summary>
+public sealed record PaymentDecision(PaymentStatus Status, DeclineReason? Reason, long BalanceAfter, DateOnly BusinessDate);

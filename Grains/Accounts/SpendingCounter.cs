@@ -1,0 +1,32 @@
+namespace Payments.Accounts;
+
+/// <summary>
+/// What was approved in one period of one ceiling, keyed by the business date the period starts on.
+/// Nothing ever resets it: a counter whose period has passed simply reads as zero.
+/// </summary>
+[GenerateSerializer]
+public sealed class SpendingCounter
+{
+    [Id(0)] public DateOnly Period { get; set; }
+
+    [Id(1)] public long Spent { get; set; }
+
+    /// <summary>
+    /// Spent in the period <paramref name="current"/>. A counter keyed later than the current period can only come
+    /// from a rules change that moved the calendar back: it still counts, so a change never hands back spent ceiling.
+    /// </summary>
+    public long SpentIn(DateOnly current) => Period >= current ? Spent : 0;
+
+    public void Add(DateOnly period, long amount)
+    {
+        if (period > Period)
+        {
+            Period = period;
+            Spent = amount;
+        }
+        else
+        {
+            Spent = checked(Spent + amount);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Payments.Ledger;
+
+/// <summary>The durable ledger: append-only rows keyed by (account, seq), entry ids unique per account.</summary>
+public interface ILedgerStore
+{
+    /// <summary>Records an account's open entry (seq 1) and its directory row atomically; false when the id is taken.</summary>
+    Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a batch in one round trip. Each flag says whether that row was appended; a row whose seq or
+    /// entry id is already taken is not, and does not fail the others.
+    /// </summary>
+    Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken);
+
+    /// <summary>The account's rows after <paramref name="afterSeq"/>, in seq order.</summary>
+    Task<IReadOnlyList<LedgerEntry>> ReadAfterAsync(string accountId, long afterSeq, CancellationToken cancellationToken);
+
+    /// <summary>The row with this entry id, if any.</summary>
+    Task<LedgerEntry?> FindAsync(string accountId, string entryId, CancellationToken cancellationToken);
+
+    /// <summary>Rows of one kind, newest first, strictly before <paramref name="beforeSeq"/> when given.</summary>
+    Task<IReadOnlyList<LedgerEntry>> PageAsync(
+        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken);
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Payments.Ledger;
+
+/// <summary>
+/// The silo's group commit: appends from every account grain queue here and are written in batches, one round
+/// trip per batch, like a database's WAL. A grain's append completes only when its row is durable.
+/// </summary>
+/// <remarks>
+/// There is no timer: while one batch commits, the next fills, so batches grow with the load by themselves.
+/// A few writers run at once so that one slow commit does not stall the silo. An account never has two appends in
+/// flight (its grain awaits each one), so concurrent batches never reorder one account's rows.
+/// </remarks>
+public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILogger<LedgerWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 512;
+    private const int Writers = 4;
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
+        new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+
+    /// <summary>Queues <paramref name="entry"/>; true once it is durable, false when its seq or id is already taken.</summary>
+    public Task<bool> AppendAsync(LedgerEntry entry)
+    {
+        var pending = new PendingAppend(entry);
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Completion.Task
+            : Task.FromException<bool>(new LedgerUnavailableException(new InvalidOperationException("The ledger writer is stopped.")));
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => WriteBatchesAsync()));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Queued appends still commit (their grains are waiting on them); nothing new is taken.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteBatchesAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var appended = await store.AppendAsync(batch.ConvertAll(p => p.Entry), CancellationToken.None);
+            metrics.RecordCommit(batch.Count, Stopwatch.GetElapsedTime(started));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(appended[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            metrics.RecordFailure(batch.Count);
+            logger.LogError(ex, "Ledger commit of {Count} rows failed; their requests answer unavailable", batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new LedgerUnavailableException(ex));
+            }
+        }
+    }
+
+    private sealed record PendingAppend(LedgerEntry Entry)
+    {
+        public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The ledger could not make a row durable: the request it belongs to approved nothing.</summary>
+public sealed class LedgerUnavailableException(Exception inner) : Exception("The ledger is unavailable.", inner);

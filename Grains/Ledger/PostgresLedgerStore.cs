@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Payments.Contracts;
+
+namespace Payments.Ledger;
+
+/// <summary>
+/// The ledger on PostgreSQL. A batch is one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING</c>:
+/// one round trip, one commit, and a row whose seq or entry id is taken is simply not returned.
+/// </summary>
+public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
+{
+    private const string Columns =
+        "account_id, seq, kind, entry_id, request_hash, amount, currency, merchant, mcc, reference, status, " +
+        "decline_reason, balance_after, created_at, business_date, decided_by, settings";
+
+    private const string AppendSql = $"""
+        INSERT INTO ledger ({Columns})
+        SELECT * FROM unnest(@account_id, @seq, @kind, @entry_id, @request_hash, @amount, @currency, @merchant, @mcc,
+                             @reference, @status, @decline_reason, @balance_after, @created_at, @business_date,
+                             @decided_by, @settings)
+        ON CONFLICT DO NOTHING
+        RETURNING seq, account_id
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var directory = new NpgsqlCommand(
+            """
+            INSERT INTO accounts (account_id, home_region, currency, created_at)
+            VALUES (@account_id, @home_region, @currency, @created_at)
+            ON CONFLICT DO NOTHING
+            """, connection, transaction))
+        {
+            directory.Parameters.AddWithValue("account_id", open.AccountId);
+            directory.Parameters.AddWithValue("home_region", open.Settings!.Region);
+            directory.Parameters.AddWithValue("currency", open.Currency);
+            directory.Parameters.AddWithValue("created_at", open.CreatedAt);
+            if (await directory.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+        }
+
+        await using (var insert = AppendCommand([open]))
+        {
+            insert.Connection = connection;
+            insert.Transaction = transaction;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = AppendCommand(batch);
+        command.Connection = connection;
+        var inserted = new HashSet<(string, long)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add((reader.GetString(1), reader.GetInt64(0)));
+            }
+        }
+
+        var appended = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            appended[i] = inserted.Contains((batch[i].AccountId, batch[i].Seq));
+        }
+
+        return appended;
+    }
+
+    public Task<IReadOnlyList<LedgerEntry>> ReadAfterAsync(string accountId, long afterSeq, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"SELECT {Columns} FROM ledger WHERE account_id = @account_id AND seq > @seq ORDER BY seq",
+            command => command.Parameters.AddWithValue("seq", afterSeq),
+            accountId, cancellationToken);
+
+    public async Task<LedgerEntry?> FindAsync(string accountId, string entryId, CancellationToken cancellationToken) =>
+        (await QueryAsync(
+            $"SELECT {Columns} FROM ledger WHERE account_id = @account_id AND entry_id = @entry_id",
+            command => command.Parameters.AddWithValue("entry_id", entryId),
+            accountId, cancellationToken)).SingleOrDefault();
+
+    public Task<IReadOnlyList<LedgerEntry>> PageAsync(
+        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"""
+            SELECT {Columns} FROM ledger
+            WHERE account_id = @account_id AND kind = @kind AND seq < @before
+            ORDER BY seq DESC LIMIT @limit
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("kind", KindName(kind));
+                command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
+                command.Parameters.AddWithValue("limit", limit);
+            },
+            accountId, cancellationToken);
+
+    private async Task<IReadOnlyList<LedgerEntry>> QueryAsync(
+        string sql, Action<NpgsqlCommand> bind, string accountId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("account_id", accountId);
+        bind(command);
+        var rows = new List<LedgerEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(Read(reader));
+        }
+
+        return rows;
+    }
+
+    private static NpgsqlCommand AppendCommand(IReadOnlyList<LedgerEntry> batch)
+    {
+        var command = new NpgsqlCommand(AppendSql);
+        Add(command, "account_id", NpgsqlDbType.Text, batch, e => e.AccountId);
+        Add(command, "seq", NpgsqlDbType.Bigint, batch, e => e.Seq);
+        Add(command, "kind", NpgsqlDbType.Text, batch, e => KindName(e.Kind));
+        Add(command, "entry_id", NpgsqlDbType.Text, batch, e => e.EntryId);
+        Add(command, "request_hash", NpgsqlDbType.Text, batch, e => e.RequestHash);
+        Add(command, "amount", NpgsqlDbType.Bigint, batch, e => e.Amount);
+        Add(command, "currency", NpgsqlDbType.Char, batch, e => e.Currency);
+        Add(command, "merchant", NpgsqlDbType.Text, batch, e => e.Merchant);
+        Add(command, "mcc", NpgsqlDbType.Char, batch, e => e.Mcc);
+        Add(command, "reference", NpgsqlDbType.Text, batch, e => e.Reference);
+        Add(command, "status", NpgsqlDbType.Text, batch, e => e.Status == PaymentStatus.Approved ? "approved" : "declined");
+        Add(command, "decline_reason", NpgsqlDbType.Text, batch, e => e.DeclineReason is { } r ? DeclineCodes.ToCode(r) : null);
+        Add(command, "balance_after", NpgsqlDbType.Bigint, batch, e => e.BalanceAfter);
+        Add(command, "created_at", NpgsqlDbType.TimestampTz, batch, e => e.CreatedAt.UtcDateTime);
+        Add(command, "business_date", NpgsqlDbType.Date, batch, e => e.BusinessDate);
+        Add(command, "decided_by", NpgsqlDbType.Text, batch, e => e.DecidedBy);
+        Add(command, "settings", NpgsqlDbType.Jsonb, batch,
+            e => e.Settings is null ? null : JsonSerializer.Serialize(e.Settings, Json));
+        return command;
+    }
+
+    private static void Add<T>(
+        NpgsqlCommand command, string name, NpgsqlDbType type, IReadOnlyList<LedgerEntry> batch, Func<LedgerEntry, T> value)
+    {
+        var values = new T[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            values[i] = value(batch[i]);
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
+    }
+
+    private static LedgerEntry Read(NpgsqlDataReader reader) => new(
+        AccountId: reader.GetString(0),
+        Seq: reader.GetInt64(1),
+        Kind: ParseKind(reader.GetString(2)),
+        EntryId: reader.GetString(3),
+        RequestHash: reader.GetString(4),
+        Amount: reader.GetInt64(5),
+        Currency: reader.GetString(6),
+        Merchant: reader.IsDBNull(7) ? null : reader.GetString(7),
+        Mcc: reader.IsDBNull(8) ? null : reader.GetString(8),
+        Reference: reader.IsDBNull(9) ? null : reader.GetString(9),
+        Status: reader.GetString(10) == "approved" ? PaymentStatus.Approved : PaymentStatus.Declined,
+        DeclineReason: reader.IsDBNull(11) ? null : DeclineCodes.Parse(reader.GetString(11)),
+        BalanceAfter: reader.GetInt64(12),
+        CreatedAt: new DateTimeOffset(reader.GetDateTime(13), TimeSpan.Zero),
+        BusinessDate: reader.GetFieldValue<DateOnly>(14),
+        DecidedBy: reader.GetString(15),
+        Settings: reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<AccountSettings>(reader.GetString(16), Json));
+
+    private static string KindName(EntryKind kind) => kind switch
+    {
+        EntryKind.Open => "open",
+        EntryKind.Payment => "payment",
+        EntryKind.Deposit => "deposit",
+        _ => "settings",
+    };
+
+    private static EntryKind ParseKind(string kind) => kind switch
+    {
+        "open" => EntryKind.Open,
+        "payment" => EntryKind.Payment,
+        "deposit" => EntryKind.Deposit,
+        _ => EntryKind.Settings,
+    };
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Payments.Accounts;
+using Payments.Ledger;
+using Payments.Regions;
+
+namespace Payments;
+
+/// <summary>Registers what the grains need on a silo: the ledger and its writer, the region rules, the clock.</summary>
+public static class PaymentsGrainServices
+{
+    /// <summary>
+    /// With <c>ConnectionStrings:Postgres</c> the ledger is PostgreSQL; without it, an in-memory ledger (the embedded
+    /// mode and grain tests).
+    /// </summary>
+    public static IServiceCollection AddPaymentsGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LedgerMetrics>();
+        services.AddSingleton<LedgerWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
+        services.TryAddSingleton<IRegionRulesProvider, ConfiguredRegionRules>();
+        services.AddSingleton(new SiloRegion(configuration["Payments:Region"] ?? "region-a"));
+        services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
+
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            services.TryAddSingleton<ILedgerStore, InMemoryLedgerStore>();
+        }
+        else
+        {
+            services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
+        }
+
+        return services;
+    }
+}

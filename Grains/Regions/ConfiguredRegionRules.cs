@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Configuration;
+using Payments.Contracts;
+
+namespace Payments.Regions;
+
+/// <summary>Region rules read once from configuration (section <c>Payments:Regions:{region}</c>).</summary>
+public sealed class ConfiguredRegionRules : IRegionRulesProvider
+{
+    private readonly ImmutableDictionary<string, RegionRules> _rules;
+
+    public ConfiguredRegionRules(IConfiguration configuration)
+    {
+        _rules = configuration.GetSection("Payments:Regions").GetChildren()
+            .ToImmutableDictionary(section => section.Key, Read, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyCollection<string> Regions => _rules.Keys.ToList();
+
+    public RegionRules? Find(string region) => _rules.GetValueOrDefault(region);
+
+    private static RegionRules Read(IConfigurationSection section)
+    {
+        var limits = section.GetSection("DefaultLimits");
+        return new RegionRules(
+            section["TimeZone"] ?? "UTC",
+            section.GetValue("ResetHour", 3),
+            section["Currency"] ?? "EUR",
+            section.GetValue("MaxPerPayment", 1_000_000L),
+            new LimitSet(
+                limits.GetValue("PerPayment", 50_000L),
+                limits.GetValue("Daily", 100_000L),
+                limits.GetValue("Weekly", 300_000L),
+                limits.GetValue("Monthly", 800_000L)),
+            [.. section.GetSection("BlockedMccs").GetChildren().Select(c => c.Value ?? "")],
+            section.GetValue("Version", 1L));
+    }
+}
