@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Problems;
+using Payments.Api.Routing;
+using Payments.Api.Security;
+using Payments.Api.Validation;
+using Payments.Contracts;
+
+namespace Payments.Api.Apis;
+
+/// <summary>Accounts: open, read, change limits and status.</summary>
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var accounts = app.MapGroup("/v1/accounts").WithTags("Accounts");
+        accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Open an account in its home region")
+            .RequireAuthorization(Roles.AdminPolicy);
+        accounts.MapGet("/{accountId}", GetAsync).WithName("GetAccount").WithSummary("Balance and ceilings of an account")
+            .RequireAuthorization(Roles.AnyRolePolicy);
+        accounts.MapPatch("/{accountId}", UpdateAsync).WithName("UpdateAccount").WithSummary("Change an account's limits or status")
+            .RequireAuthorization(Roles.AdminPolicy);
+        return app;
+    }
+
+    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAsync(
+        CreateAccountBody body, AccountRouter router, HttpContext context)
+    {
+        var errors = new Errors()
+            .Check(FieldRules.IsAccountId(body.AccountId), "accountId", "1 to 64 characters of [A-Za-z0-9_-].")
+            .Check(!string.IsNullOrWhiteSpace(body.Region), "region", "Required.")
+            .Check(Iso4217.IsCurrency(body.Currency), "currency", "An ISO 4217 currency code.")
+            .Check(body.InitialBalance is >= 0, "initialBalance", "Required, zero or more minor units.");
+        CheckLimits(errors, body.Limits);
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.Fields);
+        }
+
+        if (router.ForRegion(body.Region!) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        var request = new OpenAccountRequest(body.Region!, body.Currency!, body.InitialBalance!.Value, body.Limits?.ToLimits() ?? AccountLimits.None);
+        var result = await route.Account(body.AccountId!).OpenAsync(request);
+        return result.Outcome switch
+        {
+            OpenOutcome.Created => TypedResults.Created($"/v1/accounts/{body.AccountId}", result.Account),
+            OpenOutcome.AlreadyExists => ApiProblems.Create(StatusCodes.Status409Conflict, ProblemCodes.AccountExists,
+                "Account exists.", $"The account id '{body.AccountId}' is taken."),
+            OpenOutcome.UnknownRegion => ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.UnknownRegion,
+                "Unknown region.", $"No region '{body.Region}'."),
+            OpenOutcome.Invalid => ApiProblems.Validation(result.Errors),
+            _ => ApiProblems.Unavailable(context),
+        };
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
+        string accountId, AccountRouter router, HttpContext context)
+    {
+        if (RequestContext.CheckAccountId(accountId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        return await route.Account(accountId).GetViewAsync() is { } view
+            ? TypedResults.Ok(view)
+            : ApiProblems.AccountNotFound(accountId);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> UpdateAsync(
+        string accountId, UpdateAccountBody body, AccountRouter router, HttpContext context)
+    {
+        var errors = new Errors().Check(body.Limits is not null || body.Status is not null, "body", "Set limits and/or status.");
+        CheckLimits(errors, body.Limits);
+        if (RequestContext.CheckAccountId(accountId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.Fields);
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        var result = await route.Account(accountId).UpdateAsync(new AccountUpdate(body.Limits?.ToLimits(), body.Status));
+        return result.Outcome switch
+        {
+            UpdateOutcome.Updated => TypedResults.Ok(result.Account),
+            UpdateOutcome.NotFound => ApiProblems.AccountNotFound(accountId),
+            UpdateOutcome.Invalid => ApiProblems.Validation(result.Errors),
+            _ => ApiProblems.Unavailable(context),
+        };
+    }
+
+    private static void CheckLimits(Errors errors, LimitsBody? limits)
+    {
+        if (limits is null)
+        {
+            return;
+        }
+
+        errors.Check(limits.PerPayment is null or > 0, "limits.perPayment", "A positive number of minor units.")
+            .Check(limits.Daily is null or > 0, "limits.daily", "A positive number of minor units.")
+            .Check(limits.Weekly is null or > 0, "limits.weekly", "A positive number of minor units.")
+            .Check(limits.Monthly is null or > 0, "limits.monthly", "A positive number of minor units.");
+    }
+}

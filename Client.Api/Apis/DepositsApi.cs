@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Problems;
+using Payments.Api.Routing;
+using Payments.Api.Security;
+using Payments.Api.Validation;
+using Payments.Contracts;
+
+namespace Payments.Api.Apis;
+
+/// <summary>Deposits (credits), by the bank's back office.</summary>
+public static class DepositsApi
+{
+    public static IEndpointRouteBuilder MapDepositsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/accounts/{accountId}/deposits", DepositAsync).WithTags("Deposits").WithName("CreateDeposit")
+            .WithSummary("Credit an account").RequireAuthorization(Roles.AdminPolicy);
+        return app;
+    }
+
+    public static async Task<Results<Created<DepositRecord>, Ok<DepositRecord>, ProblemHttpResult>> DepositAsync(
+        string accountId, DepositBody body, AccountRouter router, HttpContext context)
+    {
+        var (key, badKey) = RequestContext.IdempotencyKey(context.Request);
+        if ((badKey ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var errors = new Errors()
+            .Check(body.Amount is > 0, "amount", "Required, a positive number of minor units.")
+            .Check(Iso4217.IsCurrency(body.Currency), "currency", "An ISO 4217 currency code.")
+            .Check(FieldRules.IsText(body.Reference, FieldRules.MaxReferenceLength), "reference", "1 to 140 characters, no control characters.");
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.Fields);
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        var result = await route.Account(accountId).DepositAsync(
+            new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key));
+        switch (result.Outcome)
+        {
+            case RecordOutcome.Created:
+                return TypedResults.Created($"/v1/accounts/{accountId}", result.Deposit);
+            case RecordOutcome.Replayed:
+                RequestContext.MarkReplayed(context.Response);
+                return TypedResults.Ok(result.Deposit);
+            case RecordOutcome.NotFound:
+                return ApiProblems.AccountNotFound(accountId);
+            case RecordOutcome.KeyReused:
+                return ApiProblems.KeyReused();
+            case RecordOutcome.Invalid:
+                return ApiProblems.Validation(result.Errors);
+            default:
+                return ApiProblems.Unavailable(context);
+        }
+    }
+}

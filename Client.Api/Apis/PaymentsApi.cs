@@ -1,0 +1,126 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Payments.Api.Problems;
+using Payments.Api.Routing;
+using Payments.Api.Security;
+using Payments.Api.Validation;
+using Payments.Contracts;
+
+namespace Payments.Api.Apis;
+
+/// <summary>Payments (debits): decide one, list an account's, read one.</summary>
+public static class PaymentsApi
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 200;
+
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        var payments = app.MapGroup("/v1").WithTags("Payments");
+        payments.MapPost("/accounts/{accountId}/payments", PayAsync).WithName("CreatePayment")
+            .WithSummary("Approve or decline a card payment").RequireAuthorization(Roles.TerminalPolicy);
+        payments.MapGet("/accounts/{accountId}/payments", ListAsync).WithName("ListPayments")
+            .WithSummary("An account's payments, newest first").RequireAuthorization(Roles.AnyRolePolicy);
+        payments.MapGet("/payments/{paymentId}", GetAsync).WithName("GetPayment")
+            .WithSummary("One payment").RequireAuthorization(Roles.AnyRolePolicy);
+        return app;
+    }
+
+    public static async Task<Results<Created<PaymentRecord>, Ok<PaymentRecord>, ProblemHttpResult>> PayAsync(
+        string accountId, PaymentBody body, AccountRouter router, HttpContext context)
+    {
+        var (key, badKey) = RequestContext.IdempotencyKey(context.Request);
+        if ((badKey ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var errors = new Errors()
+            .Check(body.Amount is > 0, "amount", "Required, a positive number of minor units.")
+            .Check(Iso4217.IsCurrency(body.Currency), "currency", "An ISO 4217 currency code.")
+            .Check(FieldRules.IsText(body.Merchant, FieldRules.MaxMerchantLength), "merchant", "1 to 100 characters, no control characters.")
+            .Check(FieldRules.IsMcc(body.Mcc), "mcc", "Four digits (ISO 18245).");
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.Fields);
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        var result = await route.Account(accountId).PayAsync(
+            new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key));
+        switch (result.Outcome)
+        {
+            case RecordOutcome.Created:
+                return TypedResults.Created($"/v1/payments/{Uri.EscapeDataString(result.Payment!.PaymentId)}?accountId={accountId}", result.Payment);
+            case RecordOutcome.Replayed:
+                RequestContext.MarkReplayed(context.Response);
+                return TypedResults.Ok(result.Payment);
+            case RecordOutcome.NotFound:
+                return ApiProblems.AccountNotFound(accountId);
+            case RecordOutcome.KeyReused:
+                return ApiProblems.KeyReused();
+            case RecordOutcome.Invalid:
+                return ApiProblems.Validation(result.Errors);
+            default:
+                return ApiProblems.Unavailable(context);
+        }
+    }
+
+    public static async Task<Results<Ok<PaymentListResponse>, ProblemHttpResult>> ListAsync(
+        string accountId, AccountRouter router, HttpContext context, int? limit, string? before)
+    {
+        long? beforeSeq = null;
+        if (before is not null && (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq <= 0))
+        {
+            return ApiProblems.Validation("before", "A cursor returned as 'next' by a previous page.");
+        }
+        else if (before is not null)
+        {
+            beforeSeq = long.Parse(before, CultureInfo.InvariantCulture);
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return ApiProblems.Validation("limit", $"Between 1 and {MaxPageSize}.");
+        }
+
+        if (RequestContext.CheckAccountId(accountId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        var page = await route.Account(accountId).ListPaymentsAsync(limit ?? DefaultPageSize, beforeSeq);
+        return page is null
+            ? ApiProblems.AccountNotFound(accountId)
+            : TypedResults.Ok(new PaymentListResponse(page.Items, page.NextBeforeSeq?.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    public static async Task<Results<Ok<PaymentRecord>, ProblemHttpResult>> GetAsync(
+        string paymentId, [FromQuery] string? accountId, AccountRouter router, HttpContext context)
+    {
+        if (accountId is null || RequestContext.CheckAccountId(accountId) is not null)
+        {
+            return ApiProblems.Validation("accountId", "Required: the account the payment belongs to.");
+        }
+
+        if (router.ForAccount(accountId) is not { } route)
+        {
+            return ApiProblems.Unavailable(context);
+        }
+
+        return await route.Account(accountId).GetPaymentAsync(paymentId) is { } payment
+            ? TypedResults.Ok(payment)
+            : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
+                $"No payment '{paymentId}' on account '{accountId}'.");
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Problems;
+using Payments.Api.Validation;
+
+namespace Payments.Api.Apis;
+
+/// <summary>What several endpoints read from a request the same way: the account id and the Idempotency-Key.</summary>
+public static class RequestContext
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The Idempotency-Key header, or a problem when it is repeated or malformed.</summary>
+    public static (string? Key, ProblemHttpResult? Problem) IdempotencyKey(HttpRequest request)
+    {
+        var values = request.Headers[IdempotencyKeyHeader];
+        return values.Count switch
+        {
+            0 => (null, null),
+            1 when FieldRules.IsIdempotencyKey(values[0]!) => (values[0], null),
+            _ => (null, ApiProblems.Validation(IdempotencyKeyHeader, "One Idempotency-Key of 1 to 128 printable ASCII characters.")),
+        };
+    }
+
+    public static ProblemHttpResult? CheckAccountId(string accountId) =>
+        FieldRules.IsAccountId(accountId) ? null : ApiProblems.Validation("accountId", "1 to 64 characters of [A-Za-z0-9_-].");
+
+    public static void MarkReplayed(HttpResponse response) => response.Headers[ReplayedHeader] = "true";
+}

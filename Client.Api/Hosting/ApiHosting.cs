@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Payments.Api.Problems;
+using Payments.Api.Routing;
+using Payments.Api.Security;
+
+namespace Payments.Api.Hosting;
+
+/// <summary>The API's services and middleware.</summary>
+public static class ApiHosting
+{
+    /// <summary>Bodies are small; anything larger is refused with 413 before it is read.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddPaymentsApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a"));
+        services.AddSingleton<RegionClusters>();
+        services.AddSingleton<IClusterClients>(sp => sp.GetRequiredService<RegionClusters>());
+        services.AddHostedService(sp => sp.GetRequiredService<RegionClusters>());
+        services.AddSingleton<AccountRouter>();
+        services.AddApiKeySecurity(builder.Configuration, builder.Environment);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionProblems>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: ["ready"]);
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.MaxDepth = 16;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        return builder;
+    }
+
+    public static WebApplication UsePaymentsApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

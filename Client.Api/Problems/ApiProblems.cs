@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Payments.Contracts;
+
+namespace Payments.Api.Problems;
+
+/// <summary>RFC 9457 problem details with the contract's stable <c>code</c> extension.</summary>
+public static class ApiProblems
+{
+    /// <summary>Seconds a client waits before retrying after a 503 or 429.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    public static ProblemHttpResult Create(
+        int status, string code, string title, string? detail = null, IDictionary<string, string[]>? errors = null)
+    {
+        var problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
+        problem.Status = status;
+        problem.Type = $"https://payments.local/problems/{code}";
+        problem.Title = title;
+        problem.Detail = detail;
+        problem.Extensions["code"] = code;
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
+        Create(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "The request is not valid.",
+            "See errors for each field; nothing was recorded.", errors);
+
+    public static ProblemHttpResult Validation(ValidationErrors? errors) =>
+        Validation(errors?.Fields.ToDictionary() ?? []);
+
+    public static ProblemHttpResult Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult AccountNotFound(string accountId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.AccountNotFound, "Account not found.", $"No account '{accountId}'.");
+
+    public static ProblemHttpResult KeyReused() =>
+        Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused,
+            "Idempotency-Key reused.", "This Idempotency-Key was used with a different request.");
+
+    /// <summary>Nothing was approved; the client retries with the same Idempotency-Key.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.",
+            "The decision could not be made durable; nothing was approved. Retry with the same Idempotency-Key.");
+    }
+}

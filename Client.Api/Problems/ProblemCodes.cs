@@ -1,0 +1,20 @@
+namespace Payments.Api.Problems;
+
+/// <summary>The stable error codes of the contract (api.md), carried in every problem's <c>code</c>.</summary>
+public static class ProblemCodes
+{
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string ValidationFailed = "validation_failed";
+    public const string AccountExists = "account_exists";
+    public const string AccountNotFound = "account_not_found";
+    public const string PaymentNotFound = "payment_not_found";
+    public const string UnknownRegion = "unknown_region";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string VersionConflict = "version_conflict";
+    public const string RateLimited = "rate_limited";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string Unavailable = "unavailable";
+    public const string NotFound = "not_found";
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,41 @@
+namespace Payments.Api.Routing;
+
+/// <summary>The clients of every region's cluster this API knows, connected in the background.</summary>
+public sealed class RegionClusters : IHostedService, IClusterClients, IAsyncDisposable
+{
+    private readonly Dictionary<string, RegionCluster> _clusters;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public RegionClusters(IConfiguration configuration, ApiRegion local, ILogger<RegionClusters> logger)
+    {
+        var serviceId = configuration["Payments:ServiceId"] ?? "payments";
+        _clusters = ClusterSettings.From(configuration, local.Name)
+            .ToDictionary(s => s.Region, s => new RegionCluster(s, serviceId, logger), StringComparer.Ordinal);
+    }
+
+    public IReadOnlyCollection<string> Regions => _clusters.Keys;
+
+    public IClusterClient? Find(string region) => _clusters.GetValueOrDefault(region)?.Client;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var cluster in _clusters.Values)
+        {
+            _ = cluster.ConnectAsync(_stopping.Token);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cluster in _clusters.Values)
+        {
+            await cluster.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,71 @@
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Payments.Silo.Hosting;
+
+/// <summary>Builds the silo from configuration: a region's cluster on Redis and PostgreSQL, or the embedded mode.</summary>
+public static class SiloHosting
+{
+    public const string AccountStorage = "accounts";
+
+    public static WebApplicationBuilder AddPaymentsSilo(this WebApplicationBuilder builder)
+    {
+        var settings = SiloSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddPaymentsGrains(builder.Configuration);
+        builder.Services.AddSiloHealthChecks(settings);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = settings.Region;
+                cluster.ServiceId = settings.ServiceId;
+            });
+            if (settings.Embedded)
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                var redis = ConfigurationOptions.Parse(settings.Redis!);
+                silo.ConfigureEndpoints(settings.AdvertisedIp, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyHostAddress);
+                silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
+                // Reminders are region-local: in the shared database both clusters would fire the same ones.
+                silo.UseRedisReminderService(options => options.ConfigurationOptions = redis);
+            }
+
+            if (string.IsNullOrWhiteSpace(settings.Postgres))
+            {
+                silo.AddMemoryGrainStorage(AccountStorage);
+            }
+            else
+            {
+                silo.AddAdoNetGrainStorage(AccountStorage, options =>
+                {
+                    options.Invariant = "Npgsql";
+                    options.ConnectionString = settings.Postgres;
+                });
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Applies the schema migrations before the silo joins its cluster.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<SiloSettings>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Payments.Silo");
+        if (settings.Embedded)
+        {
+            logger.LogWarning(
+                "Embedded mode: one silo on localhost clustering with in-memory storage, ledger and reminders. " +
+                "Nothing is durable; set ConnectionStrings:Redis and ConnectionStrings:Postgres for a real region");
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.Postgres))
+        {
+            await SchemaMigrator.ApplyAsync(settings.Postgres, logger, app.Lifetime.ApplicationStopping);
+        }
+    }
+}
