@@ -16,9 +16,8 @@ public static class ApiHosting
     {
         var services = builder.Services;
         services.AddSingleton(new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a"));
-        services.AddSingleton<RegionClusters>();
-        services.AddSingleton<IClusterClients>(sp => sp.GetRequiredService<RegionClusters>());
-        services.AddHostedService(sp => sp.GetRequiredService<RegionClusters>());
+        services.AddSingleton<IClusterClients, RegionClusters>();
+        services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
         services.AddSingleton<AccountRouter>();
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddProblemDetails();

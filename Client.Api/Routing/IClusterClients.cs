@@ -1,7 +1,7 @@
 namespace Payments.Api.Routing;
 
-/// <summary>The Orleans clients of the regions' clusters.</summary>
-public interface IClusterClients
+/// <summary>The Orleans clients of the regions' clusters; as a hosted service it connects them in the background.</summary>
+public interface IClusterClients : IHostedService
 {
     /// <summary>The regions whose clusters this API is configured to reach.</summary>
     IReadOnlyCollection<string> Regions { get; }

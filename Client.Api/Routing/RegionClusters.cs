@@ -1,7 +1,7 @@
 namespace Payments.Api.Routing;
 
 /// <summary>The clients of every region's cluster this API knows, connected in the background.</summary>
-public sealed class RegionClusters : IHostedService, IClusterClients, IAsyncDisposable
+public sealed class RegionClusters : IClusterClients, IAsyncDisposable
 {
     private readonly Dictionary<string, RegionCluster> _clusters;
     private readonly CancellationTokenSource _stopping = new();

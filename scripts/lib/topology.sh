@@ -1,0 +1,40 @@
+# The local topology of both regions, shared by up.sh and down.sh (sourced, not run).
+# Region a: Redis 6380, silos 11111/30000 (http 8091) and 11112/30001 (http 8092), API 5080.
+# Region b: Redis 6381, silos 11121/30010 (http 8093) and 11122/30011 (http 8094), API 5081.
+# PostgreSQL 55432, shared.
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN_DIR="$ROOT_DIR/.data/run"
+LOG_DIR="$ROOT_DIR/.data/logs"
+BUILD_DIR="$ROOT_DIR/.artifacts/bin"
+POSTGRES="Host=127.0.0.1;Port=55432;Username=postgres;Database=payments"
+
+# name region silo-port gateway-port http-port redis-port
+SILOS=(
+    "silo-a1 region-a 11111 30000 8091 6380"
+    "silo-a2 region-a 11112 30001 8092 6380"
+    "silo-b1 region-b 11121 30010 8093 6381"
+    "silo-b2 region-b 11122 30011 8094 6381"
+)
+# name region http-port
+APIS=(
+    "api-a region-a 5080"
+    "api-b region-b 5081"
+)
+
+# Stops the process recorded in $RUN_DIR/$1.pid, gracefully first.
+stop_process() {
+    local pidfile="$RUN_DIR/$1.pid"
+    [[ -f "$pidfile" ]] || return 0
+    local pid
+    pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test project against real servers (PostgreSQL and Redis are installed and started when missing)
+# and ends with one line: "N passed, N failed[, N skipped]", totalled over all projects.
+set -uo pipefail
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT_DIR"
+RESULTS="$ROOT_DIR/.artifacts/test-results"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+"$ROOT_DIR/scripts/services.sh" start || { echo "0 passed, 1 failed"; exit 1; }
+if ! dotnet build Payments.sln -c Release -nologo -v quiet; then
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+status=0
+for project in tests/*/*.csproj; do
+    name="$(basename "$project" .csproj)"
+    echo "== $name"
+    dotnet test "$project" -c Release --no-build -nologo \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+        --results-directory "$RESULTS" || status=1
+done
+
+read -r passed failed skipped < <(python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(passed, failed, skipped)
+PY
+)
+trx_count=$(ls "$RESULTS"/*.trx 2>/dev/null | wc -l)
+project_count=$(ls tests/*/*.csproj | wc -l)
+if [[ "$trx_count" -ne "$project_count" ]]; then
+    echo "only $trx_count of $project_count test projects reported results"
+    failed=$((failed + project_count - trx_count))
+fi
+[[ "$failed" -gt 0 ]] && status=1
+summary="$passed passed, $failed failed"
+[[ "$skipped" -gt 0 ]] && summary="$summary, $skipped skipped"
+echo "$summary"
+exit "$status"

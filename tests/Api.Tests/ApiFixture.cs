@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.TestingHost;
+using Payments.Api.Routing;
+
+namespace Payments.Api.Tests;
+
+/// <summary>
+/// The real API (WebApplicationFactory) in front of a one-silo Orleans test cluster running the real grains with
+/// the in-memory ledger. One per test collection; tests use fresh account ids.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string AdminKey = "dev-admin-key";
+    public const string TerminalKey = "dev-terminal-key";
+
+    private InProcessTestCluster? _cluster;
+
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public InProcessTestCluster Cluster => _cluster!;
+
+    public static Dictionary<string, string?> SiloConfiguration() => new()
+    {
+        ["Payments:Region"] = "region-a",
+        ["Payments:Regions:region-a:TimeZone"] = "Europe/Paris",
+        ["Payments:Regions:region-a:ResetHour"] = "3",
+        ["Payments:Regions:region-a:Currency"] = "EUR",
+        ["Payments:Regions:region-a:MaxPerPayment"] = "1000000",
+        ["Payments:Regions:region-a:DefaultLimits:PerPayment"] = "50000",
+        ["Payments:Regions:region-a:DefaultLimits:Daily"] = "100000",
+        ["Payments:Regions:region-a:DefaultLimits:Weekly"] = "300000",
+        ["Payments:Regions:region-a:DefaultLimits:Monthly"] = "800000",
+        ["Payments:Regions:region-a:BlockedMccs:0"] = "7995",
+    };
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ClusterId = "region-a";
+        builder.Options.ServiceId = "payments";
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(SiloConfiguration());
+            host.Services.AddPaymentsGrains(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("accounts").UseInMemoryReminderService());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IClusterClients>();
+            services.AddSingleton<IClusterClients>(new TestClusterClients(_cluster.Client, "region-a"));
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    public HttpClient Client(string apiKey)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>Serves every region from the test cluster's client.</summary>
+    private sealed class TestClusterClients(IClusterClient client, string region) : IClusterClients
+    {
+        public IReadOnlyCollection<string> Regions => [region];
+
+        public IClusterClient? Find(string name) => client;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
