@@ -50,12 +50,14 @@ public sealed class GrainStorageSchemaTests(RealServers servers)
                 connections.Add(await servers.OpenPostgresAsync());
             }
 
-            using var start = new Barrier(Writers);
-            var writes = connections.Select((connection, i) => Task.Run(async () =>
+            // An awaited gate rather than a Barrier: blocking eight pool threads on two cores starves the pool.
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var writes = connections.Select(async (connection, i) =>
             {
-                start.SignalAndWait();
+                await start.Task;
                 return await WriteAsync(connection, grain, expectedVersion: null, [(byte)i]);
-            }));
+            }).ToList();
+            start.SetResult();
             var versions = await Task.WhenAll(writes);
 
             Assert.Equal([1], versions.Where(v => v is not null).Select(v => v!.Value));
