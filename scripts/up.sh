@@ -25,7 +25,7 @@ for entry in "${SILOS[@]}"; do
     ConnectionStrings__Redis="127.0.0.1:$redis_port" \
     Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
     Urls="http://127.0.0.1:$http_port" \
-        nohup dotnet "$BUILD_DIR/silo/Payments.Silo.dll" >"$LOG_DIR/$name.log" 2>&1 &
+        nohup dotnet "$BUILD_DIR/silo/Payments.Silo.dll" --contentRoot "$BUILD_DIR/silo" >"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
 done
 
@@ -38,7 +38,7 @@ for entry in "${APIS[@]}"; do
         Payments__Clusters__region-b__Redis="127.0.0.1:6381" \
         ConnectionStrings__Postgres="$POSTGRES" \
         Urls="http://127.0.0.1:$http_port" \
-        nohup dotnet "$BUILD_DIR/api/Payments.Client.Api.dll" >"$LOG_DIR/$name.log" 2>&1 &
+        nohup dotnet "$BUILD_DIR/api/Payments.Client.Api.dll" --contentRoot "$BUILD_DIR/api" >"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
 done
 

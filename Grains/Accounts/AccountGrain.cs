@@ -64,7 +64,7 @@ public sealed class AccountGrain(
             return new(OpenOutcome.Invalid, null, errors);
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         var open = new LedgerEntry(
             AccountId, 1, EntryKind.Open, "open", RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
             null, null, null, PaymentStatus.Approved, null, request.InitialBalance, now,
@@ -116,7 +116,7 @@ public sealed class AccountGrain(
 
         var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
         {
-            var now = time.GetUtcNow();
+            var now = Now();
             var decision = PaymentDecider.Decide(State, rules, now, request);
             return new LedgerEntry(
                 AccountId, seq, EntryKind.Payment, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
@@ -142,7 +142,7 @@ public sealed class AccountGrain(
         var rules = RulesOfAccount();
         var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
         {
-            var now = time.GetUtcNow();
+            var now = Now();
             return new LedgerEntry(
                 AccountId, seq, EntryKind.Deposit, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
                 null, null, request.Reference, PaymentStatus.Approved, null, checked(State.Balance + request.Amount), now,
@@ -167,7 +167,7 @@ public sealed class AccountGrain(
         var rules = RulesOfAccount();
         var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (seq, id) =>
         {
-            var now = time.GetUtcNow();
+            var now = Now();
             var settings = new AccountSettings(
                 State.Region, State.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? State.Status);
             return new LedgerEntry(
@@ -336,6 +336,13 @@ public sealed class AccountGrain(
         }
     }
 
+    /// <summary>The time, at the ledger's precision (PostgreSQL keeps microseconds), so a replay equals the first answer.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+    }
+
     private RegionRules RulesOfAccount() =>
         regions.Find(State.Region) ?? throw new InvalidOperationException($"Region {State.Region} has no rules.");
 
@@ -343,7 +350,7 @@ public sealed class AccountGrain(
     {
         var rules = RulesOfAccount();
         var calendar = BusinessCalendar.For(rules);
-        var today = calendar.BusinessDate(time.GetUtcNow());
+        var today = calendar.BusinessDate(Now());
         var limits = rules.Effective(State.Limits);
         return new AccountView(
             AccountId, State.Region, State.Currency, State.Status, State.Balance, State.LastSeq,
