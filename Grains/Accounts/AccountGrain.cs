@@ -340,7 +340,7 @@ public sealed class AccountGrain(
     private DateTimeOffset Now()
     {
         var now = time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 
     private RegionRules RulesOfAccount() =>
