@@ -55,7 +55,7 @@ public sealed class GrainStorageSchemaTests(RealServers servers)
             var writes = connections.Select(async (connection, i) =>
             {
                 await start.Task;
-                return await WriteAsync(connection, grain, expectedVersion: null, [(byte)i]);
+                return await WriteAsync(connection, grain, expectedVersion: null, [(byte)('a' + i)]);
             }).ToList();
             start.SetResult();
             var versions = await Task.WhenAll(writes);
