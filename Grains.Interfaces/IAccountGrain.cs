@@ -9,8 +9,7 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Opens the account; fails with <see cref="OpenOutcome.AlreadyExists"/> when the id is taken in any region.</summary>
     Task<OpenAccountResult> OpenAsync(OpenAccountRequest request);
 
-    /// <summary>Returns the account view, or null when the account does not exist.</summary>
-    [AlwaysInterleave]
+    /// <summary>Returns the account view as of the ledger now, or null when the account does not exist.</summary>
     Task<AccountView?> GetViewAsync();
 
     /// <summary>Decides a card payment and makes the decision durable before answering.</summary>

@@ -24,6 +24,9 @@ public sealed class AccountGrain(
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
     private const string SnapshotReminder = "snapshot";
+
+    // Outside the Idempotency-Key alphabet (printable ASCII): no client key can collide with the open row's id.
+    private const string OpenEntryId = "§open";
     private const int MaxConflictRetries = 3;
     private readonly RecentEntries _recent = new(256);
     private long _snapshotSeq;
@@ -66,7 +69,7 @@ public sealed class AccountGrain(
 
         var now = Now();
         var open = new LedgerEntry(
-            AccountId, 1, EntryKind.Open, "open", RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
+            AccountId, 1, EntryKind.Open, OpenEntryId, RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
             null, null, null, PaymentStatus.Approved, null, request.InitialBalance, now,
             BusinessCalendar.For(rules).BusinessDate(now), silo.Name,
             new AccountSettings(request.Region, request.Limits, AccountStatus.Active));
@@ -89,15 +92,18 @@ public sealed class AccountGrain(
         return new(OpenOutcome.Created, View(), null);
     }
 
-    public Task<AccountView?> GetViewAsync()
+    public async Task<AccountView?> GetViewAsync()
     {
+        // Another region may have written to this account since (a failover, a split brain): a read first takes in
+        // the rows it missed, so what it shows is the ledger as of now. Usually none: one indexed lookup.
+        await CatchUpAsync(CancellationToken.None);
         if (!State.Exists)
         {
             DeactivateOnIdle();
-            return Task.FromResult<AccountView?>(null);
+            return null;
         }
 
-        return Task.FromResult<AccountView?>(View());
+        return View();
     }
 
     public async Task<PaymentResult> PayAsync(PaymentRequest request)
