@@ -20,7 +20,9 @@ public sealed class AccountState
 
     [Id(4)] public long Balance { get; set; }
 
-    [Id(5)] public AccountLimits Limits { get; set; } = AccountLimits.None;
+    // A fresh instance, never the shared AccountLimits.None: the JSON grain storage serializer fills a property's
+    // existing object in place when it loads a snapshot, which would hand one account's limits to every other.
+    [Id(5)] public AccountLimits Limits { get; set; } = new(null, null, null, null);
 
     [Id(6)] public SpendingCounter Daily { get; set; } = new();
 
