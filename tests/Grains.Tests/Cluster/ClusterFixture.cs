@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+using Payments.Accounts;
+using Payments.Contracts;
+using Payments.Grains.Tests.Support;
+using Payments.Ledger;
+
+namespace Payments.Grains.Tests.Cluster;
+
+/// <summary>
+/// One in-process silo configured like a region-a silo of the embedded mode (<see cref="PaymentsGrainServices"/>,
+/// memory grain storage "accounts", in-memory reminders), with a fake clock that the tests move.
+/// </summary>
+/// <remarks>
+/// The fake clock is the silo's default <see cref="TimeProvider"/>, so grains read it; Orleans' own background loops
+/// (membership, messaging timeouts, activation collection, reminders) are pinned to real time so that moving the
+/// clock by a week does not fire them all at once. One silo, so there is one <see cref="InMemoryLedgerStore"/>.
+/// </remarks>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Wednesday 25 November 2026, 10:00 UTC (11:00 in Paris): the clock only moves forward from here.</summary>
+    public static readonly DateTimeOffset Start = TestRules.Utc(2026, 11, 25, 10);
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Payments:Region"] = TestRules.Region,
+        ["Payments:Regions:region-a:TimeZone"] = "Europe/Paris",
+        ["Payments:Regions:region-a:ResetHour"] = "3",
+        ["Payments:Regions:region-a:Currency"] = "EUR",
+        ["Payments:Regions:region-a:MaxPerPayment"] = "1000000",
+        ["Payments:Regions:region-a:DefaultLimits:PerPayment"] = "50000",
+        ["Payments:Regions:region-a:DefaultLimits:Daily"] = "100000",
+        ["Payments:Regions:region-a:DefaultLimits:Weekly"] = "300000",
+        ["Payments:Regions:region-a:DefaultLimits:Monthly"] = "800000",
+        ["Payments:Regions:region-a:BlockedMccs:0"] = TestRules.BlockedMcc,
+    };
+
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The silo's own ledger store, resolved from its services.</summary>
+    public ILedgerStore Ledger => SiloServices.GetRequiredService<ILedgerStore>();
+
+    public IServiceProvider SiloServices => Cluster.Silos.Single().ServiceProvider;
+
+    /// <summary>The region's calendar, as the rules in the configuration above define it.</summary>
+    public BusinessCalendar Calendar { get; } = BusinessCalendar.For(TestRules.Paris());
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(Settings);
+
+            // Before AddPaymentsGrains, which only adds the system clock when none is registered.
+            host.Services.AddSingleton<TimeProvider>(Clock);
+            host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            host.Services.AddKeyedSingleton(ReminderTimeProviderNames.Reminders, TimeProvider.System);
+            host.Services.AddPaymentsGrains(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage("accounts");
+            silo.UseInMemoryReminderService();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is null)
+        {
+            return;
+        }
+
+        // Grains write their snapshots while the silo stops, and Orleans retries what fails then (placement) with
+        // delays on the default clock: let the fake clock run meanwhile, or each retry waits for the shutdown timeout.
+        using var stopped = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            while (!stopped.IsCancellationRequested)
+            {
+                Clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(5, CancellationToken.None);
+            }
+        });
+        await _cluster.StopAllSilosAsync();
+        await stopped.CancelAsync();
+        await pump;
+        await _cluster.DisposeAsync();
+    }
+
+    public IAccountGrain Account(string id) => Client.GetGrain<IAccountGrain>(id);
+
+    /// <summary>Opens a fresh account (a new id every call) and returns its grain.</summary>
+    public async Task<IAccountGrain> OpenAsync(long initialBalance, AccountLimits? limits = null)
+    {
+        var account = Account(NewAccountId());
+        var result = await account.OpenAsync(new OpenAccountRequest(TestRules.Region, "EUR", initialBalance, limits ?? AccountLimits.None));
+        Assert.Equal(OpenOutcome.Created, result.Outcome);
+        return account;
+    }
+
+    public static string NewAccountId() => $"acc-{Guid.NewGuid():N}";
+
+    /// <summary>Moves the clock to <paramref name="instant"/>; the clock never goes back.</summary>
+    public void MoveClockTo(DateTimeOffset instant)
+    {
+        Assert.True(instant >= Clock.GetUtcNow(), $"The clock cannot go back from {Clock.GetUtcNow():O} to {instant:O}.");
+        Clock.SetUtcNow(instant);
+    }
+
+    /// <summary>The start of the next business day after the clock's current instant.</summary>
+    public DateTimeOffset NextReset() => Calendar.Day(Calendar.BusinessDate(Clock.GetUtcNow())).End;
+}
+
+/// <summary>Grain tests share one silo and one clock, and so run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
