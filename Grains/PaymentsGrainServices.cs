@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Hosting;
 using Payments.Accounts;
 using Payments.Ledger;
 using Payments.Regions;
@@ -24,6 +26,10 @@ public static class PaymentsGrainServices
         services.TryAddSingleton<IRegionRulesProvider, ConfiguredRegionRules>();
         services.AddSingleton(new SiloRegion(configuration["Payments:Region"] ?? "region-a"));
         services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
+        // Orleans refuses reminders shorter than its minimum (1 minute); a shorter snapshot period (tests) lowers it.
+        services.AddOptions<ReminderOptions>().Configure<IOptions<SnapshotOptions>>((reminders, snapshots) =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(
+                Math.Min(reminders.MinimumReminderPeriod.Ticks, snapshots.Value.Period.Ticks)));
 
         var postgres = configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(postgres))

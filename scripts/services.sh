@@ -5,6 +5,10 @@
 #
 #   scripts/services.sh start | stop | status | reset
 #   scripts/services.sh start-postgres | stop-postgres
+#
+# stop-postgres stops whichever PostgreSQL serves the port, also one another checkout started (tests use it to
+# inject an outage into the shared server), and notes its data folder so that start-postgres or start, from any
+# checkout, starts that same server again rather than a new empty one.
 #   scripts/services.sh start-redis a|b | stop-redis a|b
 #
 # Missing binaries are installed with apt-get (as root) or named for you to install (otherwise).
@@ -31,7 +35,7 @@ usage: scripts/services.sh <command>
   stop                  stop all of them
   status                print running/stopped per service (exit 3 when any is stopped)
   reset                 stop, then delete their data under .data/
-  start-postgres        start PostgreSQL only        stop-postgres    stop PostgreSQL only
+  start-postgres        start PostgreSQL only        stop-postgres    stop PostgreSQL only (even another checkout's)
   start-redis a|b       start one region's Redis     stop-redis a|b   stop one region's Redis
 EOF
     exit 2
@@ -154,6 +158,9 @@ pg_running() {
     [[ -f "$PG_DATA/PG_VERSION" ]] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
 }
 
+# Machine-wide, keyed by port: the data folder of the server stop-postgres stopped, for the next start.
+pg_stopped_marker() { printf '%s\n' "${TMPDIR:-/tmp}/payments-services-postgres-$PG_PORT.stopped"; }
+
 pg_psql() {
     "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$@"
 }
@@ -197,6 +204,8 @@ start_postgres() {
     elif pg_ready; then
         # Another checkout's server (or a hand-started one) holds the port: use it rather than fail.
         say "postgres: $PG_HOST:$PG_PORT is served by another PostgreSQL (not $PG_DATA); using it"
+    elif [[ -f "$(pg_stopped_marker)" ]]; then
+        start_stopped_postgres
     else
         pg_init_if_needed
         if ! pg_running; then
@@ -214,17 +223,38 @@ start_postgres() {
     fi
 }
 
+# Starts again the server stop-postgres stopped (maybe another checkout's), with its own configuration.
+start_stopped_postgres() {
+    local data
+    data="$(<"$(pg_stopped_marker)")"
+    [[ -f "$data/PG_VERSION" ]] || fail "$(pg_stopped_marker) names $data, which holds no PostgreSQL data"
+    as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$TIMEOUT_SECONDS" start >/dev/null 9>&- ||
+        { tail -n 30 "$data/server.log" >&2 || true; fail "PostgreSQL ($data) did not start"; }
+    wait_until pg_ready || fail "PostgreSQL ($data) did not answer on $PG_HOST:$PG_PORT within ${TIMEOUT_SECONDS}s"
+    rm -f "$(pg_stopped_marker)"
+    say "postgres: started again on $PG_HOST:$PG_PORT (data $data)"
+}
+
+# any: also stop a server that another checkout started (the outage of stop-postgres); plain 'stop' leaves it.
 stop_postgres() {
+    local scope="${1:-own}" data
     if [[ -z "$PG_BIN" ]] && ! PG_BIN="$(find_pg_bin)"; then
         say "postgres: stopped (not installed)"
         return 0
     fi
     if pg_running; then
-        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$TIMEOUT_SECONDS" stop >/dev/null
-        say "postgres: stopped"
+        data="$PG_DATA"
+    elif [[ "$scope" == any ]] && pg_ready; then
+        data="$(pg_psql -d postgres -tAc 'SHOW data_directory')"
     else
         say "postgres: already stopped"
+        return 0
     fi
+    if [[ "$scope" == any ]]; then
+        printf '%s\n' "$data" >"$(pg_stopped_marker)"
+    fi
+    as_postgres "$PG_BIN/pg_ctl" -D "$data" -m fast -w -t "$TIMEOUT_SECONDS" stop >/dev/null
+    say "postgres: stopped (data $data)"
 }
 
 status_postgres() {
@@ -234,6 +264,8 @@ status_postgres() {
     fi
     if pg_running && pg_ready; then
         say "postgres: running on $PG_HOST:$PG_PORT"
+    elif pg_ready; then
+        say "postgres: running on $PG_HOST:$PG_PORT (another checkout's server)"
     else
         say "postgres: stopped"
         return 1
@@ -384,7 +416,7 @@ main() {
         status) cmd_status ;;
         reset) cmd_reset ;;
         start-postgres) start_postgres ;;
-        stop-postgres) stop_postgres ;;
+        stop-postgres) stop_postgres any ;;
         start-redis) start_redis "$1" ;;
         stop-redis) stop_redis "$1" ;;
     esac

@@ -40,6 +40,9 @@ public sealed class AccountGrain(
     {
         _snapshotSeq = State.LastSeq;
         await CatchUpAsync(cancellationToken);
+        logger.LogDebug(
+            "Account {AccountId} activated from snapshot seq {SnapshotSeq} and {Replayed} ledger rows after it",
+            AccountId, _snapshotSeq, State.LastSeq - _snapshotSeq);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

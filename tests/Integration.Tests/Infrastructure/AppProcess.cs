@@ -34,6 +34,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The id of the current (or last) process: unchanged means it was never restarted.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>The file the current (or last) process writes its output to.</summary>
     public string LogPath { get; private set; } = "";
 
@@ -90,6 +93,14 @@ public sealed class AppProcess : IAsyncDisposable
             Kill();
             throw new TimeoutException($"{Name} did not stop within {timeout ?? TimeSpan.FromSeconds(60)} after SIGTERM.");
         }
+    }
+
+    /// <summary>What the current (or last) process has written so far.</summary>
+    public string ReadLog()
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>A client of this process's HTTP endpoint with <c>Authorization: Bearer {apiKey}</c>.</summary>

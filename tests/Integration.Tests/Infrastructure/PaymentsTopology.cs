@@ -21,7 +21,8 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
     public IReadOnlyList<AppProcess> Processes => _processes;
 
     /// <summary>Starts a silo of <paramref name="region"/> ("region-a" or "region-b") and waits until it has joined.</summary>
-    public async Task<AppProcess> StartSiloAsync(string region)
+    /// <param name="settings">Extra configuration as environment variables, e.g. <c>Payments__Snapshots__Period</c>.</param>
+    public async Task<AppProcess> StartSiloAsync(string region, IReadOnlyDictionary<string, string>? settings = null)
     {
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var silo = Create($"silo-{Suffix(region)}{_processes.Count(p => p.Name.StartsWith("silo", StringComparison.Ordinal)) + 1}",
@@ -33,13 +34,14 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
                 ["ConnectionStrings__Redis"] = Redis(region),
                 ["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
+            }, settings);
         await silo.StartAsync();
         return silo;
     }
 
     /// <summary>Starts the API of <paramref name="region"/> with clients of both regions' clusters.</summary>
-    public async Task<AppProcess> StartApiAsync(string region)
+    /// <param name="settings">Extra configuration as environment variables.</param>
+    public async Task<AppProcess> StartApiAsync(string region, IReadOnlyDictionary<string, string>? settings = null)
     {
         var api = Create($"api-{Suffix(region)}", region, FreePort(), "Client.Api", "Payments.Client.Api.dll", new()
         {
@@ -49,7 +51,7 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
             ["Payments__Clusters__region-a__Redis"] = servers.RedisA,
             ["Payments__Clusters__region-b__Redis"] = servers.RedisB,
             ["ConnectionStrings__Postgres"] = servers.PostgresConnectionString,
-        });
+        }, settings);
         await api.StartAsync();
         return api;
     }
@@ -62,7 +64,9 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
         }
     }
 
-    private AppProcess Create(string name, string region, int httpPort, string project, string dll, Dictionary<string, string> environment)
+    private AppProcess Create(
+        string name, string region, int httpPort, string project, string dll, Dictionary<string, string> environment,
+        IReadOnlyDictionary<string, string>? settings)
     {
         var output = OutputDirectory(project);
         var startInfo = new ProcessStartInfo("dotnet")
@@ -77,7 +81,7 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
         startInfo.ArgumentList.Add(output);
         startInfo.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         startInfo.Environment["Logging__Console__FormatterName"] = "simple";
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in settings is null ? environment : environment.Concat(settings))
         {
             startInfo.Environment[key] = value;
         }
