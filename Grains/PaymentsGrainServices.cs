@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Hosting;
+using Orleans.Serialization;
 using Payments.Accounts;
 using Payments.Ledger;
 using Payments.Regions;
@@ -30,6 +31,10 @@ public static class PaymentsGrainServices
         services.AddOptions<ReminderOptions>().Configure<IOptions<SnapshotOptions>>((reminders, snapshots) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(
                 Math.Min(reminders.MinimumReminderPeriod.Ticks, snapshots.Value.Period.Ticks)));
+
+        // A store failure travels back to the caller inside Orleans' exceptions (a snapshot that cannot be read fails the
+        // activation): without this, the response itself fails to serialize and the caller cannot tell it is transient.
+        services.Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"));
 
         var postgres = configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(postgres))

@@ -39,11 +39,15 @@ public static class ApiProblems
         Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused,
             "Idempotency-Key reused.", "This Idempotency-Key was used with a different request.");
 
-    /// <summary>Nothing was approved; the client retries with the same Idempotency-Key.</summary>
+    /// <summary>
+    /// No decision can be given now. It may still have been recorded (a commit whose acknowledgement was lost, a
+    /// cluster that answered too late), so the client retries with the same Idempotency-Key to learn it.
+    /// </summary>
     public static ProblemHttpResult Unavailable(HttpContext context)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.",
-            "The decision could not be made durable; nothing was approved. Retry with the same Idempotency-Key.");
+            "No decision can be given now. Retry with the same Idempotency-Key: the retry returns the decision if one " +
+            "was recorded, or makes it.");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
+using Payments.Contracts;
 
 namespace Payments.Api.Problems;
 
@@ -15,7 +16,7 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                 ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large."),
             BadHttpRequestException bad =>
                 ApiProblems.Validation("body", Describe(bad)),
-            TimeoutException or OrleansException or OperationCanceledException =>
+            TimeoutException or OrleansException or OperationCanceledException or AccountUnavailableException =>
                 ApiProblems.Unavailable(context),
             _ => ApiProblems.Create(StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "Internal error."),
         };

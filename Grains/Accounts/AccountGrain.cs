@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -39,10 +40,10 @@ public sealed class AccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _snapshotSeq = State.LastSeq;
-        await CatchUpAsync(cancellationToken);
+        var replayed = await ReadLedgerAsync(() => CatchUpAsync(cancellationToken));
         logger.LogDebug(
             "Account {AccountId} activated from snapshot seq {SnapshotSeq} and {Replayed} ledger rows after it",
-            AccountId, _snapshotSeq, State.LastSeq - _snapshotSeq);
+            AccountId, _snapshotSeq, replayed);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -197,7 +198,7 @@ public sealed class AccountGrain(
             return null;
         }
 
-        var rows = await ledger.PageAsync(AccountId, EntryKind.Payment, beforeSeq, limit + 1, CancellationToken.None);
+        var rows = await ReadLedgerAsync(() => ledger.PageAsync(AccountId, EntryKind.Payment, beforeSeq, limit + 1, CancellationToken.None));
         var items = rows.Take(limit).ToList();
         return new(items.ConvertAll(e => e.ToPayment()), rows.Count > limit ? items[^1].Seq : null);
     }
@@ -212,7 +213,7 @@ public sealed class AccountGrain(
 
         var entry = _recent.TryGet(paymentId, out var recent)
             ? recent
-            : await ledger.FindAsync(AccountId, paymentId, CancellationToken.None);
+            : await ReadLedgerAsync(() => ledger.FindAsync(AccountId, paymentId, CancellationToken.None));
         return entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null;
     }
 
@@ -286,13 +287,33 @@ public sealed class AccountGrain(
             ? (RecordOutcome.Replayed, stored)
             : (RecordOutcome.KeyReused, null);
 
-    /// <summary>Applies the ledger rows this activation has not seen yet.</summary>
-    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <summary>Applies the ledger rows this activation has not seen yet; returns how many.</summary>
+    private async Task<int> CatchUpAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in await ledger.ReadAfterAsync(AccountId, State.LastSeq, cancellationToken))
+        var rows = await ledger.ReadAfterAsync(AccountId, State.LastSeq, cancellationToken);
+        foreach (var entry in rows)
         {
             State.Apply(entry);
             _recent.Add(entry);
+        }
+
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// A ledger read that the store cannot answer becomes the contract's <see cref="AccountUnavailableException"/>
+    /// (the API answers 503), rather than a database exception that the caller may not even be able to deserialize.
+    /// </summary>
+    private async Task<T> ReadLedgerAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (DbException ex)
+        {
+            logger.LogWarning(ex, "Account {AccountId}: ledger unreadable", AccountId);
+            throw new AccountUnavailableException($"Account {AccountId} cannot be read from the ledger now.");
         }
     }
 

@@ -13,13 +13,16 @@ namespace Payments.Ledger;
 /// There is no timer: while one batch commits, the next fills, so batches grow with the load by themselves.
 /// A few writers run at once so that one slow commit does not stall the silo. An account never has two appends in
 /// flight (its grain awaits each one), so concurrent batches never reorder one account's rows.
+/// The writer starts before every hosted service (the silo among them) and stops after all of them, whatever their
+/// order: the grains that the silo deactivates on a graceful shutdown still get their queued rows committed.
 /// </remarks>
-public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILogger<LedgerWriter> logger) : BackgroundService
+public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILogger<LedgerWriter> logger) : IHostedLifecycleService
 {
     private const int MaxBatch = 512;
     private const int Writers = 4;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private Task _writers = Task.CompletedTask;
 
     /// <summary>Queues <paramref name="entry"/>; true once it is durable, false when its seq or id is already taken.</summary>
     public Task<bool> AppendAsync(LedgerEntry entry)
@@ -30,15 +33,26 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
             : Task.FromException<bool>(new LedgerUnavailableException(new InvalidOperationException("The ledger writer is stopped.")));
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => WriteBatchesAsync()));
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteBatchesAsync, CancellationToken.None)));
+        return Task.CompletedTask;
+    }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Queued appends still commit (their grains are waiting on them); nothing new is taken.
         _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        await _writers.WaitAsync(cancellationToken);
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task WriteBatchesAsync()
     {

@@ -20,14 +20,16 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
         ["Logging__LogLevel__Payments.Accounts"] = "Debug",
     };
 
+    private static readonly Dictionary<string, string> ShortSnapshots = new(DebugActivations)
+    {
+        ["Payments__Snapshots__Period"] = "00:00:02",
+    };
+
     [Fact]
     public async Task The_snapshot_reminder_catches_up_with_the_ledger_while_the_account_stays_active()
     {
         await using var topology = new PaymentsTopology(servers);
-        var silo = await topology.StartSiloAsync("region-a", new Dictionary<string, string>(DebugActivations)
-        {
-            ["Payments__Snapshots__Period"] = "00:00:02",
-        });
+        var silo = await topology.StartSiloAsync("region-a", ShortSnapshots);
         var api = await topology.StartApiAsync("region-a");
         var snapshots = new AccountSnapshots(servers, topology.ServiceId);
         var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
@@ -82,6 +84,44 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
         Assert.Equal(8, onSecondStop!.LastSeq);
         Assert.Contains(Activated(accountId, 0, 8), ledgerOnlyLog, StringComparison.Ordinal);
         Assert.Equal(beforeKill, fromLedgerOnly);
+    }
+
+    [Fact]
+    public async Task An_account_whose_snapshot_was_written_elsewhere_reloads_and_stays_correct()
+    {
+        await using var topology = new PaymentsTopology(servers);
+        var silo = await topology.StartSiloAsync("region-a", ShortSnapshots);
+        var api = await topology.StartApiAsync("region-a");
+        var snapshots = new AccountSnapshots(servers, topology.ServiceId);
+        using var reader = api.CreateClient(PaymentsTopology.AdminKey);
+        var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
+        await PayAsync(api, accountId, 2);
+        await WaitForSnapshotAsync(snapshots, accountId, lastSeq: 3);
+
+        await snapshots.BumpVersionAsync(accountId);
+        await PayAsync(api, accountId, 2);
+        await WaitForLogAsync(silo, $"Account {accountId}: snapshot written elsewhere, reloading");
+        var (_, view) = await reader.GetUntilAnsweredAsync($"/v1/accounts/{accountId}");
+        var rewritten = await WaitForSnapshotAsync(snapshots, accountId, lastSeq: 5);
+
+        Assert.Equal(2, Activations(silo.ReadLog(), accountId));
+        Assert.Contains(Activated(accountId, 3, 2), silo.ReadLog(), StringComparison.Ordinal);
+        Assert.Equal((20_000 - 4 * 100, 5L), ((long)view!["balance"]!, (long)view["version"]!));
+        Assert.Equal(20_000 - 4 * 100, rewritten.Balance);
+    }
+
+    private static async Task WaitForLogAsync(AppProcess process, string line)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!process.ReadLog().Contains(line, StringComparison.Ordinal))
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{process.Name} did not log '{line}' in {waited.Elapsed}.");
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     private static int Activations(string log, string accountId) =>

@@ -41,6 +41,15 @@ public sealed class AccountSnapshots(RealServers servers, string serviceId)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Moves the snapshot's version on, as a write by another activation (another region) would.</summary>
+    public async Task BumpVersionAsync(string accountId)
+    {
+        await using var connection = await servers.OpenPostgresAsync();
+        await using var command = new NpgsqlCommand($"UPDATE orleansstorage SET version = version + 1 WHERE {Identity}", connection);
+        Bind(command, accountId);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private void Bind(NpgsqlCommand command, string accountId)
     {
         command.Parameters.AddWithValue("serviceId", serviceId);

@@ -11,17 +11,34 @@ namespace Payments.Integration.Tests.Infrastructure;
 /// <param name="DepositEvery">One operation in this many is a back-office deposit rather than a card payment.</param>
 public sealed record LoadProfile(int Terminals, long MinAmount, long MaxAmount, int DepositEvery, long DepositAmount);
 
+/// <summary>One attempt of a request: its HTTP status (0 when no answer came back at all) and when it ended.</summary>
+public sealed record Attempt(int Status, DateTimeOffset At);
+
 /// <summary>One payment or deposit, sent with its Idempotency-Key until it was answered.</summary>
-/// <param name="Statuses">The HTTP status of every attempt, 0 when no answer came back at all.</param>
 /// <param name="Outcome">"approved" or "declined" for a payment, "deposited" for a deposit, null for an error.</param>
 public sealed record Answered(
-    string Key, string AccountId, bool IsDeposit, long Amount, IReadOnlyList<int> Statuses, string? Outcome,
+    string Key, string AccountId, bool IsDeposit, long Amount, IReadOnlyList<Attempt> Attempts, string? Outcome,
     long? BalanceAfter, TimeSpan Elapsed)
 {
-    public int FinalStatus => Statuses[^1];
+    public int FinalStatus => Attempts[^1].Status;
 
     /// <summary>Attempts that got no answer or a 503 before the final one.</summary>
-    public int Retries => Statuses.Count - 1;
+    public int Retries => Attempts.Count - 1;
+}
+
+/// <summary>Figures of a load for the test output.</summary>
+public static class AnswersReport
+{
+    public static string Describe(this IReadOnlyList<Answered> answers)
+    {
+        var retried = answers.Where(a => a.Retries > 0).ToList();
+        return $"{answers.Count} requests answered ({answers.Count(a => a.Outcome == "approved")} approved, " +
+            $"{answers.Count(a => a.Outcome == "declined")} declined, {answers.Count(a => a.IsDeposit)} deposits); " +
+            $"{retried.Count} needed retries ({retried.Sum(a => a.Retries)} retries after " +
+            $"{retried.Sum(a => a.Attempts.Count(t => t.Status == 503))} answers 503 and " +
+            $"{retried.Sum(a => a.Attempts.Count(t => t.Status == 0))} no answer); " +
+            $"longest until answered {answers.Max(a => a.Elapsed).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s";
+    }
 }
 
 /// <summary>
@@ -173,7 +190,7 @@ public sealed class PaymentLoad : IAsyncDisposable
     private static async Task<Answered> SendUntilAnsweredAsync(
         string key, string accountId, bool isDeposit, long amount, HttpClient client, string path, object body)
     {
-        var statuses = new List<int>();
+        var attempts = new List<Attempt>();
         var elapsed = Stopwatch.StartNew();
         while (true)
         {
@@ -186,14 +203,14 @@ public sealed class PaymentLoad : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                statuses.Add(0);
+                attempts.Add(new Attempt(0, DateTimeOffset.UtcNow));
                 await RetryLaterAsync(elapsed, key, NoAnswerDelay);
                 continue;
             }
 
             using (response)
             {
-                statuses.Add((int)response.StatusCode);
+                attempts.Add(new Attempt((int)response.StatusCode, DateTimeOffset.UtcNow));
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                 {
                     await RetryLaterAsync(elapsed, key, RetryAfter(response));
@@ -202,7 +219,7 @@ public sealed class PaymentLoad : IAsyncDisposable
 
                 var json = response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
                 var outcome = json is null ? null : isDeposit ? "deposited" : (string?)json["status"];
-                return new Answered(key, accountId, isDeposit, amount, statuses, outcome, (long?)json?["balanceAfter"], elapsed.Elapsed);
+                return new Answered(key, accountId, isDeposit, amount, attempts, outcome, (long?)json?["balanceAfter"], elapsed.Elapsed);
             }
         }
     }
