@@ -100,7 +100,7 @@ public sealed class AccountGrain(
     {
         // Another region may have written to this account since (a failover, a split brain): a read first takes in
         // the rows it missed, so what it shows is the ledger as of now. Usually none: one indexed lookup.
-        await CatchUpAsync(CancellationToken.None);
+        await ReadLedgerAsync(() => CatchUpAsync(CancellationToken.None));
         if (!State.Exists)
         {
             DeactivateOnIdle();

@@ -14,6 +14,7 @@ public sealed class LedgerCrashTests(RealServers servers, ITestOutputHelper outp
     // Balances bind first (a few payments drain one), deposits refill them, and then the day's ceiling binds.
     private static readonly Ceilings Ceilings = new(Daily: 15_000, Weekly: 22_000, Monthly: 30_000);
     private static readonly LoadProfile Load = new(Terminals: 32, MinAmount: 300, MaxAmount: 4_000, DepositEvery: 8, DepositAmount: 5_000);
+    private readonly List<(string When, DateTimeOffset From, DateTimeOffset To)> _outages = [];
 
     [Fact]
     public async Task Every_answered_payment_is_in_the_ledger_once_after_silos_are_killed_or_restarted_under_load()
@@ -43,6 +44,11 @@ public sealed class LedgerCrashTests(RealServers servers, ITestOutputHelper outp
         var answers = await load.StopAsync();
 
         output.WriteLine(answers.Describe());
+        foreach (var (when, from, to) in _outages)
+        {
+            output.WriteLine($"{when}: {answers.SelectMany(a => a.Attempts).Count(t => t.Status == 503 && t.At >= from && t.At <= to)} answers 503");
+        }
+
         Assert.All(answers, a => Assert.Contains(a.FinalStatus, new[] { 200, 201 }));
         Assert.Contains(answers, a => a.Retries > 0);
         Assert.Contains(answers, a => a.Outcome == "declined");
@@ -61,12 +67,14 @@ public sealed class LedgerCrashTests(RealServers servers, ITestOutputHelper outp
     private async Task RestartAsync(AppProcess silo, PaymentLoad load, string when, Func<AppProcess, Task> stop)
     {
         var answeredBefore = load.AnsweredCount;
+        var from = DateTimeOffset.UtcNow;
         var down = Stopwatch.StartNew();
         await stop(silo);
         var stopped = down.Elapsed;
         await silo.StartAsync();
         var restarted = down.Elapsed;
         await load.WaitForAnswersAsync(load.AnsweredCount + Load.Terminals);
+        _outages.Add((when, from, DateTimeOffset.UtcNow));
         output.WriteLine(
             $"{when} ({silo.Name}, after {answeredBefore} answers): stopped in {stopped.TotalSeconds:F1} s, ready again " +
             $"{restarted.TotalSeconds:F1} s after the stop began, {Load.Terminals} more answers after {down.Elapsed.TotalSeconds:F1} s");
