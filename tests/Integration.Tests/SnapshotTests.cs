@@ -29,10 +29,7 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
     public async Task The_snapshot_reminder_catches_up_with_the_ledger_while_the_account_stays_active()
     {
         await using var topology = new PaymentsTopology(servers);
-        var silo = await topology.StartSiloAsync("region-a", ShortSnapshots);
-        var api = await topology.StartApiAsync("region-a");
-        var snapshots = new AccountSnapshots(servers, topology.ServiceId);
-        var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
+        var (silo, api, snapshots, accountId) = await OpenAccountAsync(topology, ShortSnapshots);
         var opened = await snapshots.ReadAsync(accountId);
 
         await PayAsync(api, accountId, 5);
@@ -50,11 +47,8 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
     public async Task An_activation_replays_only_the_ledger_rows_after_its_snapshot()
     {
         await using var topology = new PaymentsTopology(servers);
-        var silo = await topology.StartSiloAsync("region-a", DebugActivations);
-        var api = await topology.StartApiAsync("region-a");
-        var snapshots = new AccountSnapshots(servers, topology.ServiceId);
+        var (silo, api, snapshots, accountId) = await OpenAccountAsync(topology, DebugActivations);
         using var reader = api.CreateClient(PaymentsTopology.AdminKey);
-        var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
         await PayAsync(api, accountId, 4);
         await silo.StopAsync();
         var onFirstStop = await snapshots.ReadAsync(accountId);
@@ -90,11 +84,8 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
     public async Task An_account_whose_snapshot_was_written_elsewhere_reloads_and_stays_correct()
     {
         await using var topology = new PaymentsTopology(servers);
-        var silo = await topology.StartSiloAsync("region-a", ShortSnapshots);
-        var api = await topology.StartApiAsync("region-a");
-        var snapshots = new AccountSnapshots(servers, topology.ServiceId);
+        var (silo, api, snapshots, accountId) = await OpenAccountAsync(topology, ShortSnapshots);
         using var reader = api.CreateClient(PaymentsTopology.AdminKey);
-        var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
         await PayAsync(api, accountId, 2);
         await WaitForSnapshotAsync(snapshots, accountId, lastSeq: 3);
 
@@ -108,6 +99,16 @@ public sealed class SnapshotTests(RealServers servers, ITestOutputHelper output)
         Assert.Contains(Activated(accountId, 3, 2), silo.ReadLog(), StringComparison.Ordinal);
         Assert.Equal((20_000 - 4 * 100, 5L), ((long)view!["balance"]!, (long)view["version"]!));
         Assert.Equal(20_000 - 4 * 100, rewritten.Balance);
+    }
+
+    /// <summary>One silo with <paramref name="settings"/>, an API, and a fresh account with 20,000 on it.</summary>
+    private async Task<(AppProcess Silo, AppProcess Api, AccountSnapshots Snapshots, string AccountId)> OpenAccountAsync(
+        PaymentsTopology topology, IReadOnlyDictionary<string, string> settings)
+    {
+        var silo = await topology.StartSiloAsync("region-a", settings);
+        var api = await topology.StartApiAsync("region-a");
+        var accountId = (await TestAccounts.OpenAsync(api, "snap", 1, 20_000, 5_000, Ceilings))[0];
+        return (silo, api, new AccountSnapshots(servers, topology.ServiceId), accountId);
     }
 
     private static async Task WaitForLogAsync(AppProcess process, string line)
