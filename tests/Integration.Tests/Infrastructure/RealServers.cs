@@ -17,6 +17,7 @@ namespace Payments.Integration.Tests.Infrastructure;
 public sealed class RealServers : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(10);
+    private string? _stoppedDataDirectory;
 
     /// <summary>The repository root: the folder holding Payments.sln or .git.</summary>
     public string RepositoryRoot { get; } = FindRepositoryRoot();
@@ -43,14 +44,28 @@ public sealed class RealServers : IAsyncLifetime
     /// <inheritdoc />
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Stops PostgreSQL (fast shutdown: open sessions are cut off).</summary>
-    public Task StopPostgresAsync() => RunScriptAsync("stop-postgres");
+    /// <summary>Stops PostgreSQL (fast shutdown: open sessions are cut off), whichever checkout started it.</summary>
+    public async Task StopPostgresAsync()
+    {
+        _stoppedDataDirectory = await DataDirectoryAsync();
+        await RunScriptAsync("stop-postgres");
+    }
 
-    /// <summary>Starts PostgreSQL again and drops this process's pooled connections to the old server.</summary>
+    /// <summary>
+    /// Starts PostgreSQL again and drops this process's pooled connections to the old server. Fails when the port is
+    /// now served by another server than the one stopped (another checkout's script started its own meanwhile): the
+    /// tests would otherwise go on against an empty database.
+    /// </summary>
     public async Task StartPostgresAsync()
     {
         await RunScriptAsync("start-postgres");
         NpgsqlConnection.ClearAllPools();
+        if (_stoppedDataDirectory is { } stopped && await DataDirectoryAsync() is var serving && serving != stopped)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL on the port now serves {serving}, not {stopped}: another checkout started its own server " +
+                "during the outage. Stop that one and start the stopped one again (scripts/services.sh).");
+        }
     }
 
     /// <summary>Stops one region's Redis ("a" or "b").</summary>
@@ -65,6 +80,13 @@ public sealed class RealServers : IAsyncLifetime
         var connection = new NpgsqlConnection(PostgresConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    private async Task<string> DataDirectoryAsync()
+    {
+        await using var connection = await OpenPostgresAsync();
+        await using var command = new NpgsqlCommand("SHOW data_directory", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<string> RunScriptAsync(string arguments)
