@@ -24,25 +24,29 @@ public sealed class LedgerOutageTests(RealServers servers, ITestOutputHelper out
         await using var topology = new PaymentsTopology(servers);
         var silo = await topology.StartSiloAsync("region-a");
         var api = await topology.StartApiAsync("region-a");
-        var accounts = await TestAccounts.OpenAsync(api, "outage", 21, 8_000, 5_000, Ceilings);
-        var (busy, idle) = (accounts.Skip(1).ToList(), accounts[0]);
-        // Restarted so that no account is active: the idle one has to be activated during the outage.
+        var accounts = await TestAccounts.OpenAsync(api, "outage", 22, 8_000, 5_000, Ceilings);
+        var (idle, quiet, busy) = (accounts[0], accounts[1], accounts.Skip(2).ToList());
+        // Restarted so that no account is active: the idle one has to be activated during the outage, the quiet one
+        // is active but has to read the ledger.
         await silo.StopAsync();
         await silo.StartAsync();
         var siloProcess = silo.ProcessId;
         using var admin = api.CreateClient(PaymentsTopology.AdminKey);
         using var terminal = api.CreateClient(PaymentsTopology.TerminalKey);
+        await admin.GetUntilAnsweredAsync($"/v1/accounts/{quiet}");
         var ledger = new LedgerAudit(servers);
         await using var load = PaymentLoad.Start(api, busy, Load);
         await load.WaitForAnswersAsync(150);
 
         await servers.StopPostgresAsync();
         var down = Stopwatch.StartNew();
-        HttpStatusCode idleRead, idlePayment;
+        HttpStatusCode idleRead, idlePayment, quietRead, quietHistory;
         try
         {
             idleRead = (await admin.GetAsync($"/v1/accounts/{idle}")).StatusCode;
             idlePayment = (await PayIdleAsync(terminal, idle)).StatusCode;
+            quietRead = (await admin.GetAsync($"/v1/accounts/{quiet}")).StatusCode;
+            quietHistory = (await admin.GetAsync($"/v1/accounts/{quiet}/payments")).StatusCode;
             if (Outage - down.Elapsed is var rest && rest > TimeSpan.Zero)
             {
                 await Task.Delay(rest);
@@ -64,8 +68,9 @@ public sealed class LedgerOutageTests(RealServers servers, ITestOutputHelper out
         var attempts = answers.SelectMany(a => a.Attempts).ToList();
         output.WriteLine(answers.Describe());
         output.WriteLine($"{attempts.Count(t => t.Status == 503 && t.At > back)} answers 503 after PostgreSQL was back");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, idleRead);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, idlePayment);
+        Assert.Equal(
+            (HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable),
+            (idleRead, idlePayment, quietRead, quietHistory));
         Assert.Contains(idleRetried, new[] { HttpStatusCode.Created, HttpStatusCode.OK });
         Assert.Contains(attempts, t => t.Status == 503);
         Assert.All(attempts, t => Assert.Contains(t.Status, new[] { 200, 201, 503 }));
