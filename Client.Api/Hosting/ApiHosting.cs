@@ -20,7 +20,8 @@ public static class ApiHosting
         services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
         services.AddSingleton<AccountRouter>();
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+            problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: ["ready"]);
@@ -29,6 +30,9 @@ public static class ApiHosting
         {
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.MaxDepth = 16;
+            // A misspelt or repeated field is refused rather than guessed at: "dialy" must not leave a ceiling unchanged.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
@@ -39,7 +43,10 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
         app.UseAuthorization();
         return app;
     }

@@ -40,10 +40,20 @@ public static class ApiProblems
             "Idempotency-Key reused.", "This Idempotency-Key was used with a different request.");
 
     /// <summary>Nothing was approved; the client retries with the same Idempotency-Key.</summary>
-    public static ProblemHttpResult Unavailable(HttpContext context)
+    public static ProblemHttpResult Unavailable(HttpContext context) => Unavailable(context,
+        "The decision could not be made durable; nothing was approved. Retry with the same Idempotency-Key.");
+
+    /// <summary>The request ran out of time: it may have taken effect, and a retry with the same Idempotency-Key tells.</summary>
+    public static ProblemHttpResult TimedOut(HttpContext context) => Unavailable(context,
+        "The request did not complete in time and may or may not have taken effect. Retry with the same Idempotency-Key.");
+
+    public static ProblemHttpResult PayloadTooLarge(long maxBytes) =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",
+            $"Request bodies are limited to {maxBytes} bytes.");
+
+    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.",
-            "The decision could not be made durable; nothing was approved. Retry with the same Idempotency-Key.");
+        return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.", detail);
     }
 }
