@@ -15,6 +15,9 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 ApiProblems.PayloadTooLarge(ApiHosting.MaxRequestBodyBytes),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.ValidationFailed, "Unsupported media type.",
+                    "Send the body as 'Content-Type: application/json'."),
             BadHttpRequestException bad =>
                 ApiProblems.Validation("body", Describe(bad)),
             TimeoutException or OrleansException or OperationCanceledException =>
@@ -36,7 +39,6 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
         { InnerException: JsonException { Path: { } path } } =>
             $"Malformed JSON at {path}: a wrong type, an unknown or repeated property, a number out of range or nesting too deep.",
         { InnerException: JsonException } => "Malformed JSON.",
-        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "Send the body as 'Content-Type: application/json'.",
         _ => "The request body or its parameters could not be read: send the JSON body this endpoint documents.",
     };
 }

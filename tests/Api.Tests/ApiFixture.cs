@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 using Payments.Api.Routing;
+using Payments.Ledger;
 
 namespace Payments.Api.Tests;
 
@@ -46,6 +47,7 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(SiloConfiguration());
+            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(new InMemoryLedgerStore()));
             host.Services.AddPaymentsGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("accounts").UseInMemoryReminderService());
@@ -74,18 +76,6 @@ public sealed class ApiFixture : IAsyncLifetime
         var client = Factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
-    }
-
-    /// <summary>Serves every region from the test cluster's client.</summary>
-    private sealed class TestClusterClients(IClusterClient client, string region) : IClusterClients
-    {
-        public IReadOnlyCollection<string> Regions => [region];
-
-        public IClusterClient? Find(string name) => client;
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 
