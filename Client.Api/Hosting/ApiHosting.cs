@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
+using Payments.Api.Validation;
 
 namespace Payments.Api.Hosting;
 
@@ -23,7 +23,7 @@ public static class ApiHosting
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSchemaTransformer<ContractEnumSchemas>());
         services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: ["ready"]);
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>
@@ -33,7 +33,7 @@ public static class ApiHosting
             // A misspelt or repeated field is refused rather than guessed at: "dialy" must not leave a ceiling unchanged.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.AllowDuplicateProperties = false;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            options.SerializerOptions.Converters.Add(new ContractEnumConverter());
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return builder;

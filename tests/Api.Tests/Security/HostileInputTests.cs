@@ -148,6 +148,25 @@ public sealed class HostileInputTests(ApiFixture fixture)
         Assert.NotNull(problem["errors"]!["paymentId"]);
     }
 
+    [Theory]
+    [InlineData("\"sleeping\"")]
+    [InlineData("\"frozen, closed\"")]
+    [InlineData("\"active,frozen\"")]
+    [InlineData("\"1\"")]
+    [InlineData("1")]
+    [InlineData("\"frozen \"")]
+    [InlineData("\"\"")]
+    public async Task Status_outside_the_contract_is_refused(string status)
+    {
+        var accountId = await _admin.CreateAccountAsync();
+
+        var response = await _admin.PatchAsync($"/v1/accounts/{accountId}",
+            new StringContent($"{{\"status\":{status}}}", Encoding.UTF8, "application/json"));
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await AssertUntouchedAsync(accountId, status);
+    }
+
     [Fact]
     public async Task Deposit_that_would_overflow_the_balance_is_refused()
     {
