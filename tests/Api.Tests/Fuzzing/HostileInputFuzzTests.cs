@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Api.Auditing;
 using Payments.Ledger;
+using Xunit.Abstractions;
 
 namespace Payments.Api.Tests;
 
