@@ -25,20 +25,6 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster => _cluster!;
 
-    public static Dictionary<string, string?> SiloConfiguration() => new()
-    {
-        ["Payments:Region"] = "region-a",
-        ["Payments:Regions:region-a:TimeZone"] = "Europe/Paris",
-        ["Payments:Regions:region-a:ResetHour"] = "3",
-        ["Payments:Regions:region-a:Currency"] = "EUR",
-        ["Payments:Regions:region-a:MaxPerPayment"] = "1000000",
-        ["Payments:Regions:region-a:DefaultLimits:PerPayment"] = "50000",
-        ["Payments:Regions:region-a:DefaultLimits:Daily"] = "100000",
-        ["Payments:Regions:region-a:DefaultLimits:Weekly"] = "300000",
-        ["Payments:Regions:region-a:DefaultLimits:Monthly"] = "800000",
-        ["Payments:Regions:region-a:BlockedMccs:0"] = "7995",
-    };
-
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -46,7 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.Options.ServiceId = "payments";
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(SiloConfiguration());
+            host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
             host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(new InMemoryLedgerStore()));
             host.Services.AddPaymentsGrains(host.Configuration);
         });
