@@ -35,7 +35,7 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
         Assert.Equal(ApiKeyFormat.Hash(adminKey), hash);
         Assert.True(active);
         var secret = adminKey[(adminKey.LastIndexOf('_') + 1)..];
-        Assert.Equal(0, await ScalarAsync<long>(
+        Assert.Equal(0, await servers.ScalarAsync<long>(
             "SELECT (SELECT count(*) FROM api_keys k WHERE strpos(k::text, @secret) > 0) + (SELECT count(*) FROM admin_audit a WHERE strpos(a::text, @secret) > 0)",
             ("secret", secret)));
     }
@@ -69,7 +69,7 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
     {
         var (_, adminKey) = await Admin.IssueKeyAsync("admin");
         var admin = _api.Client(adminKey);
-        var actor = await ScalarAsync<string>("SELECT name FROM api_keys WHERE key_hash = @hash", ("hash", ApiKeyFormat.Hash(adminKey)));
+        var actor = await servers.ScalarAsync<string>("SELECT name FROM api_keys WHERE key_hash = @hash", ("hash", ApiKeyFormat.Hash(adminKey)));
 
         var (id, _) = await admin.IssueKeyAsync("terminal", merchant: "Boulangerie du Port");
         await admin.RevokeKeyAsync(id);
@@ -107,7 +107,7 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
         }
 
         await (await terminal.PayAsync(accountId, 100)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
-        Assert.Equal(1, await ScalarAsync<long>("SELECT count(*) FROM admin_audit WHERE target = @target AND actor LIKE 'cli:%' AND action = 'api_key.revoked'",
+        Assert.Equal(1, await servers.ScalarAsync<long>("SELECT count(*) FROM admin_audit WHERE target = @target AND actor LIKE 'cli:%' AND action = 'api_key.revoked'",
             ("target", $"api_key:{id}")));
     }
 
@@ -121,7 +121,7 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
 
         Assert.Equal(1, exitCode);
         Assert.Contains("--role", written.ToString());
-        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE name = @name", ("name", name)));
+        Assert.Equal(0, await servers.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE name = @name", ("name", name)));
     }
 
     private async Task<(byte[] Hash, bool Active)> StoredKeyAsync(string id)
@@ -148,17 +148,5 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
         }
 
         return rows;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await servers.OpenPostgresAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

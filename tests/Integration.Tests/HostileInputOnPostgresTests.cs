@@ -44,7 +44,7 @@ public sealed class HostileInputOnPostgresTests(RealServers servers, ITestOutput
         var requests = generator.Take(Requests);
         var ledger = await LedgerAsync(accounts);
         var snapshots = await Task.WhenAll(accounts.Select(a => AccountSnapshot.TakeAsync(admin, a)));
-        var lastAudit = await ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM admin_audit");
+        var lastAudit = await servers.ScalarAsync<long>("SELECT coalesce(max(id), 0) FROM admin_audit");
 
         var result = await FuzzRun.RunAsync(_api.Client(null), requests, concurrency: 4);
         output.WriteLine($"seed {Seed}: {FuzzRun.Describe(result)}");
@@ -52,11 +52,11 @@ public sealed class HostileInputOnPostgresTests(RealServers servers, ITestOutput
         Assert.True(result.Failures.Count == 0, $"seed {Seed}, {FuzzRun.Describe(result)}\n{string.Join("\n", result.Failures.Take(25))}");
         Assert.Equal(ledger, await LedgerAsync(accounts));
         Assert.Equal(snapshots, await Task.WhenAll(accounts.Select(a => AccountSnapshot.TakeAsync(admin, a))));
-        Assert.Equal(0, await ScalarAsync<long>(
+        Assert.Equal(0, await servers.ScalarAsync<long>(
             "SELECT (SELECT count(*) FROM ledger WHERE starts_with(account_id, @prefix)) + (SELECT count(*) FROM accounts WHERE starts_with(account_id, @prefix))",
             ("prefix", prefix)));
-        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE starts_with(name, @prefix)", ("prefix", prefix)));
-        Assert.Equal(0, await ScalarAsync<long>(
+        Assert.Equal(0, await servers.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE starts_with(name, @prefix)", ("prefix", prefix)));
+        Assert.Equal(0, await servers.ScalarAsync<long>(
             "SELECT count(*) FROM admin_audit WHERE id > @last AND (actor IN (SELECT name FROM api_keys WHERE key_hash = ANY(@hashes)) OR strpos(target, @prefix) > 0)",
             ("last", lastAudit), ("prefix", prefix),
             ("hashes", new[] { adminKey, terminalKey, scoped, revoked }.Select(Payments.Api.Security.ApiKeyFormat.Hash).ToArray())));
@@ -81,17 +81,5 @@ public sealed class HostileInputOnPostgresTests(RealServers servers, ITestOutput
 
         Assert.Equal(accounts.Count * 2, rows.Count);
         return rows;
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await servers.OpenPostgresAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

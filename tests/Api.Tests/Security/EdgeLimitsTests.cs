@@ -41,11 +41,7 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
     [Fact]
     public async Task Key_over_its_rate_is_told_to_retry_later_while_other_keys_go_on()
     {
-        using var limited = fixture.Factory.WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Payments:Security:RateLimits:Terminal", "3");
-            web.UseSetting("Payments:Security:RateLimits:Period", "01:00:00");
-        });
+        using var limited = WithRateLimit("Terminal", 3);
         var accountId = await _admin.CreateAccountAsync();
         var busy = Client(limited, ApiFixture.TerminalKey);
 
@@ -70,11 +66,7 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
     [Fact]
     public async Task Health_probes_are_never_rate_limited()
     {
-        using var limited = fixture.Factory.WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Payments:Security:RateLimits:Anonymous", "1");
-            web.UseSetting("Payments:Security:RateLimits:Period", "01:00:00");
-        });
+        using var limited = WithRateLimit("Anonymous", 1);
         var anonymous = limited.CreateClient();
         await anonymous.GetAsync("/v1/accounts/acc-1");
 
@@ -107,6 +99,13 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await wrongMethod.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
+
+    /// <summary>The API with <paramref name="permits"/> requests per hour for <paramref name="role"/>: no refill during a test.</summary>
+    private WebApplicationFactory<Program> WithRateLimit(string role, int permits) => fixture.Factory.WithWebHostBuilder(web =>
+    {
+        web.UseSetting($"Payments:Security:RateLimits:{role}", permits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        web.UseSetting("Payments:Security:RateLimits:Period", "01:00:00");
+    });
 
     private static HttpClient Client(WebApplicationFactory<Program> factory, string key)
     {
