@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Auditing;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
@@ -16,18 +17,18 @@ public static class AccountsApi
         accounts.MapPost("/", CreateAsync).WithName("CreateAccount").WithSummary("Open an account in its home region")
             .RequireAuthorization(Roles.AdminPolicy);
         accounts.MapGet("/{accountId}", GetAsync).WithName("GetAccount").WithSummary("Balance and ceilings of an account")
-            .RequireAuthorization(Roles.AnyRolePolicy);
+            .RequireAuthorization(Roles.AccountReaderPolicy);
         accounts.MapPatch("/{accountId}", UpdateAsync).WithName("UpdateAccount").WithSummary("Change an account's limits or status")
             .RequireAuthorization(Roles.AdminPolicy);
         return app;
     }
 
     public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAsync(
-        CreateAccountBody body, AccountRouter router, HttpContext context)
+        CreateAccountBody body, AccountRouter router, IAdminAudit audit, HttpContext context)
     {
         var errors = new Errors()
             .Check(FieldRules.IsAccountId(body.AccountId), "accountId", "1 to 64 characters of [A-Za-z0-9_-].")
-            .Check(!string.IsNullOrWhiteSpace(body.Region), "region", "Required.")
+            .Check(FieldRules.IsRegion(body.Region), "region", "Required, 1 to 64 characters of [A-Za-z0-9_-].")
             .Check(Iso4217.IsCurrency(body.Currency), "currency", "An ISO 4217 currency code.")
             .Check(body.InitialBalance is >= 0, "initialBalance", "Required, zero or more minor units.");
         CheckLimits(errors, body.Limits);
@@ -42,7 +43,13 @@ public static class AccountsApi
         }
 
         var request = new OpenAccountRequest(body.Region!, body.Currency!, body.InitialBalance!.Value, body.Limits?.ToLimits() ?? AccountLimits.None);
-        var result = await route.Account(body.AccountId!).OpenAsync(request);
+        var result = await route.Account(body.AccountId!).OpenAsync(request).Within(context);
+        if (result.Outcome == OpenOutcome.Created)
+        {
+            await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.AccountCreated,
+                AdminActions.Account(body.AccountId!), null, result.Account), CancellationToken.None);
+        }
+
         return result.Outcome switch
         {
             OpenOutcome.Created => TypedResults.Created($"/v1/accounts/{body.AccountId}", result.Account),
@@ -68,13 +75,13 @@ public static class AccountsApi
             return ApiProblems.Unavailable(context);
         }
 
-        return await route.Account(accountId).GetViewAsync() is { } view
+        return await route.Account(accountId).GetViewAsync().Within(context) is { } view
             ? TypedResults.Ok(view)
             : ApiProblems.AccountNotFound(accountId);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> UpdateAsync(
-        string accountId, UpdateAccountBody body, AccountRouter router, HttpContext context)
+        string accountId, UpdateAccountBody body, AccountRouter router, IAdminAudit audit, HttpContext context)
     {
         var errors = new Errors().Check(body.Limits is not null || body.Status is not null, "body", "Set limits and/or status.");
         CheckLimits(errors, body.Limits);
@@ -93,7 +100,16 @@ public static class AccountsApi
             return ApiProblems.Unavailable(context);
         }
 
-        var result = await route.Account(accountId).UpdateAsync(new AccountUpdate(body.Limits?.ToLimits(), body.Status));
+        // "before" is the view read just before the change: admin changes to one account are rare enough not to race.
+        var account = route.Account(accountId);
+        var before = await account.GetViewAsync().Within(context);
+        var result = await account.UpdateAsync(new AccountUpdate(body.Limits?.ToLimits(), body.Status)).Within(context);
+        if (result.Outcome == UpdateOutcome.Updated)
+        {
+            await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.AccountUpdated,
+                AdminActions.Account(accountId), before, result.Account), CancellationToken.None);
+        }
+
         return result.Outcome switch
         {
             UpdateOutcome.Updated => TypedResults.Ok(result.Account),

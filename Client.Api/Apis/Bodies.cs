@@ -1,3 +1,4 @@
+using Payments.Api.Security;
 using Payments.Contracts;
 
 namespace Payments.Api.Apis;
@@ -23,3 +24,17 @@ public sealed record DepositBody(long? Amount, string? Currency, string? Referen
 
 /// <summary>A page of payments, newest first; <c>next</c> is the cursor of the following page.</summary>
 public sealed record PaymentListResponse(IReadOnlyList<PaymentRecord> Items, string? Next);
+
+/// <summary><c>POST /v1/api-keys</c>: a terminal key may be scoped to one merchant.</summary>
+public sealed record CreateApiKeyBody(string? Name, string? Role, string? Merchant);
+
+/// <summary>An issued key with its secret: the only time the secret is shown.</summary>
+public sealed record CreatedApiKey(
+    string Id, string Name, string Role, string? Merchant, DateTimeOffset CreatedAt, string CreatedBy, string Key)
+{
+    public static CreatedApiKey From(ApiKeyView view, string key) =>
+        new(view.Id, view.Name, view.Role, view.Merchant, view.CreatedAt, view.CreatedBy, key);
+}
+
+/// <summary>The issued keys, newest first.</summary>
+public sealed record ApiKeyList(IReadOnlyList<ApiKeyView> Items);

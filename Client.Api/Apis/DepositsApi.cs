@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Auditing;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
@@ -18,7 +19,7 @@ public static class DepositsApi
     }
 
     public static async Task<Results<Created<DepositRecord>, Ok<DepositRecord>, ProblemHttpResult>> DepositAsync(
-        string accountId, DepositBody body, AccountRouter router, HttpContext context)
+        string accountId, DepositBody body, AccountRouter router, IAdminAudit audit, HttpContext context)
     {
         var (key, badKey) = RequestContext.IdempotencyKey(context.Request);
         if ((badKey ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
@@ -41,10 +42,13 @@ public static class DepositsApi
         }
 
         var result = await route.Account(accountId).DepositAsync(
-            new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key));
+            new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key)).Within(context);
         switch (result.Outcome)
         {
             case RecordOutcome.Created:
+                // Deposits create money: who made each one is on record beside the ledger row.
+                await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.DepositCreated,
+                    AdminActions.Account(accountId), null, result.Deposit), CancellationToken.None);
                 return TypedResults.Created($"/v1/accounts/{accountId}", result.Deposit);
             case RecordOutcome.Replayed:
                 RequestContext.MarkReplayed(context.Response);

@@ -21,7 +21,7 @@ public static class PaymentsApi
         payments.MapPost("/accounts/{accountId}/payments", PayAsync).WithName("CreatePayment")
             .WithSummary("Approve or decline a card payment").RequireAuthorization(Roles.TerminalPolicy);
         payments.MapGet("/accounts/{accountId}/payments", ListAsync).WithName("ListPayments")
-            .WithSummary("An account's payments, newest first").RequireAuthorization(Roles.AnyRolePolicy);
+            .WithSummary("An account's payments, newest first").RequireAuthorization(Roles.AccountReaderPolicy);
         payments.MapGet("/payments/{paymentId}", GetAsync).WithName("GetPayment")
             .WithSummary("One payment").RequireAuthorization(Roles.AnyRolePolicy);
         return app;
@@ -46,13 +46,19 @@ public static class PaymentsApi
             return ApiProblems.Validation(errors.Fields);
         }
 
+        if (ApiKeyIdentity.MerchantOf(context.User) is { } scope && !string.Equals(scope, body.Merchant, StringComparison.Ordinal))
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.",
+                "This API key may only submit payments of its own merchant.");
+        }
+
         if (router.ForAccount(accountId) is not { } route)
         {
             return ApiProblems.Unavailable(context);
         }
 
         var result = await route.Account(accountId).PayAsync(
-            new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key));
+            new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key)).Within(context);
         switch (result.Outcome)
         {
             case RecordOutcome.Created:
@@ -72,26 +78,30 @@ public static class PaymentsApi
     }
 
     public static async Task<Results<Ok<PaymentListResponse>, ProblemHttpResult>> ListAsync(
-        string accountId, AccountRouter router, HttpContext context, int? limit, string? before)
+        string accountId, AccountRouter router, HttpContext context)
     {
-        long? beforeSeq = null;
-        if (before is not null && (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq <= 0))
-        {
-            return ApiProblems.Validation("before", "A cursor returned as 'next' by a previous page.");
-        }
-        else if (before is not null)
-        {
-            beforeSeq = long.Parse(before, CultureInfo.InvariantCulture);
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            return ApiProblems.Validation("limit", $"Between 1 and {MaxPageSize}.");
-        }
-
-        if (RequestContext.CheckAccountId(accountId) is { } invalid)
+        var (limit, badLimit) = RequestContext.SingleQuery(context.Request, "limit");
+        var (before, badBefore) = RequestContext.SingleQuery(context.Request, "before");
+        if ((badLimit ?? badBefore ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
         {
             return invalid;
+        }
+
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            return ApiProblems.Validation("limit", $"A whole number between 1 and {MaxPageSize}.");
+        }
+
+        long? beforeSeq = null;
+        if (before is not null)
+        {
+            if (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq <= 0)
+            {
+                return ApiProblems.Validation("before", "A cursor returned as 'next' by a previous page.");
+            }
+
+            beforeSeq = seq;
         }
 
         if (router.ForAccount(accountId) is not { } route)
@@ -99,7 +109,7 @@ public static class PaymentsApi
             return ApiProblems.Unavailable(context);
         }
 
-        var page = await route.Account(accountId).ListPaymentsAsync(limit ?? DefaultPageSize, beforeSeq);
+        var page = await route.Account(accountId).ListPaymentsAsync(pageSize, beforeSeq).Within(context);
         return page is null
             ? ApiProblems.AccountNotFound(accountId)
             : TypedResults.Ok(new PaymentListResponse(page.Items, page.NextBeforeSeq?.ToString(CultureInfo.InvariantCulture)));
@@ -113,12 +123,20 @@ public static class PaymentsApi
             return ApiProblems.Validation("accountId", "Required: the account the payment belongs to.");
         }
 
+        if (!FieldRules.IsPaymentId(paymentId))
+        {
+            return ApiProblems.Validation("paymentId", "1 to 128 printable ASCII characters.");
+        }
+
         if (router.ForAccount(accountId) is not { } route)
         {
             return ApiProblems.Unavailable(context);
         }
 
-        return await route.Account(accountId).GetPaymentAsync(paymentId) is { } payment
+        // A merchant-scoped key sees its own merchant's payments only; another's reads as absent.
+        var scope = ApiKeyIdentity.MerchantOf(context.User);
+        return await route.Account(accountId).GetPaymentAsync(paymentId).Within(context) is { } payment
+            && (scope is null || string.Equals(scope, payment.Merchant, StringComparison.Ordinal))
             ? TypedResults.Ok(payment)
             : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
                 $"No payment '{paymentId}' on account '{accountId}'.");

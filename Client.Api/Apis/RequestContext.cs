@@ -4,7 +4,7 @@ using Payments.Api.Validation;
 
 namespace Payments.Api.Apis;
 
-/// <summary>What several endpoints read from a request the same way: the account id and the Idempotency-Key.</summary>
+/// <summary>What several endpoints read from a request the same way: the account id, the Idempotency-Key, query values.</summary>
 public static class RequestContext
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -22,8 +22,26 @@ public static class RequestContext
         };
     }
 
+    /// <summary>A query parameter given at most once; a repeated one is a problem rather than a guess.</summary>
+    public static (string? Value, ProblemHttpResult? Problem) SingleQuery(HttpRequest request, string name)
+    {
+        var values = request.Query[name];
+        return values.Count switch
+        {
+            0 => (null, null),
+            1 => (values[0], null),
+            _ => (null, ApiProblems.Validation(name, "Give this parameter once.")),
+        };
+    }
+
     public static ProblemHttpResult? CheckAccountId(string accountId) =>
         FieldRules.IsAccountId(accountId) ? null : ApiProblems.Validation("accountId", "1 to 64 characters of [A-Za-z0-9_-].");
 
     public static void MarkReplayed(HttpResponse response) => response.Headers[ReplayedHeader] = "true";
+
+    /// <summary>
+    /// Waits for a grain call no longer than the request may run: past its timeout the API answers 503 and the client
+    /// retries with the same Idempotency-Key, which finds the call's result if it took effect after all.
+    /// </summary>
+    public static Task<T> Within<T>(this Task<T> call, HttpContext context) => call.WaitAsync(context.RequestAborted);
 }

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
+using Payments.Api.Validation;
 
 namespace Payments.Api.Hosting;
 
@@ -20,16 +20,20 @@ public static class ApiHosting
         services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
         services.AddSingleton<AccountRouter>();
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+            problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSchemaTransformer<ContractEnumSchemas>());
         services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: ["ready"]);
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.MaxDepth = 16;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            // A misspelt or repeated field is refused rather than guessed at: "dialy" must not leave a ceiling unchanged.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.Converters.Add(new ContractEnumConverter());
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         return builder;
@@ -39,7 +43,10 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
         app.UseAuthorization();
         return app;
     }

@@ -43,11 +43,21 @@ public static class ApiProblems
     /// No decision can be given now. It may still have been recorded (a commit whose acknowledgement was lost, a
     /// cluster that answered too late), so the client retries with the same Idempotency-Key to learn it.
     /// </summary>
-    public static ProblemHttpResult Unavailable(HttpContext context)
+    public static ProblemHttpResult Unavailable(HttpContext context) => Unavailable(context,
+        "No decision can be given now. Retry with the same Idempotency-Key: the retry returns the decision if one " +
+        "was recorded, or makes it.");
+
+    /// <summary>The request ran out of time: it may have taken effect, and a retry with the same Idempotency-Key tells.</summary>
+    public static ProblemHttpResult TimedOut(HttpContext context) => Unavailable(context,
+        "The request did not complete in time and may or may not have taken effect. Retry with the same Idempotency-Key.");
+
+    public static ProblemHttpResult PayloadTooLarge(long maxBytes) =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",
+            $"Request bodies are limited to {maxBytes} bytes.");
+
+    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.",
-            "No decision can be given now. Retry with the same Idempotency-Key: the retry returns the decision if one " +
-            "was recorded, or makes it.");
+        return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.", detail);
     }
 }

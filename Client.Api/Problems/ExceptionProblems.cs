@@ -1,11 +1,13 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
 using Payments.Contracts;
+using Payments.Api.Hosting;
 
 namespace Payments.Api.Problems;
 
-/// <summary>Turns whatever escaped a handler into a problem; no stack trace ever leaves the API.</summary>
+/// <summary>Turns whatever escaped a handler into a problem; no stack trace or type name ever leaves the API.</summary>
 public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -13,7 +15,10 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
         ProblemHttpResult problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large."),
+                ApiProblems.PayloadTooLarge(ApiHosting.MaxRequestBodyBytes),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.ValidationFailed, "Unsupported media type.",
+                    "Send the body as 'Content-Type: application/json'."),
             BadHttpRequestException bad =>
                 ApiProblems.Validation("body", Describe(bad)),
             TimeoutException or OrleansException or OperationCanceledException or AccountUnavailableException =>
@@ -29,9 +34,12 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
         return true;
     }
 
-    // The framework's message names the parameter and the JSON path, never our internals.
-    private static string Describe(BadHttpRequestException bad) =>
-        bad.InnerException is System.Text.Json.JsonException json
-            ? $"Malformed JSON: {json.Message.Split(". ")[0]}."
-            : bad.Message;
+    // The framework's own messages name our parameter types; say what is wrong in the contract's terms instead.
+    private static string Describe(BadHttpRequestException bad) => bad switch
+    {
+        { InnerException: JsonException { Path: { } path } } =>
+            $"Malformed JSON at {path}: a wrong type, an unknown or repeated property, a number out of range or nesting too deep.",
+        { InnerException: JsonException } => "Malformed JSON.",
+        _ => "The request body or its parameters could not be read: send the JSON body this endpoint documents.",
+    };
 }

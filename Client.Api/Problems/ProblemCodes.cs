@@ -16,5 +16,22 @@ public static class ProblemCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string Unavailable = "unavailable";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string ApiKeyExists = "api_key_exists";
+    public const string ApiKeyNotFound = "api_key_not_found";
     public const string InternalError = "internal_error";
+
+    /// <summary>The code of a problem the framework wrote (an unknown path, a wrong method) from its status alone.</summary>
+    public static string ForStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest or StatusCodes.Status415UnsupportedMediaType => ValidationFailed,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status429TooManyRequests => RateLimited,
+        StatusCodes.Status503ServiceUnavailable => Unavailable,
+        _ => InternalError,
+    };
 }

@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Payments.Api.Security;
 
-/// <summary>The configured API keys (<c>Payments:ApiKeys</c>): each a key and its role.</summary>
+/// <summary>
+/// The configured API keys (<c>Payments:ApiKeys</c>): the bootstrap admin key of a deployment and the dev profile's
+/// keys. Keys issued through the API live in the key store instead.
+/// </summary>
 public sealed class ApiKeyOptions
 {
     /// <summary>The keys of the local dev profile: refused outside Development.</summary>
@@ -12,7 +12,7 @@ public sealed class ApiKeyOptions
     public List<ApiKeyEntry> Keys { get; set; } = [];
 }
 
-/// <summary>One API key. Only its SHA-256 is kept once loaded.</summary>
+/// <summary>One configured API key. Only its SHA-256 is kept once loaded.</summary>
 public sealed class ApiKeyEntry
 {
     public string Name { get; set; } = "";
@@ -21,5 +21,6 @@ public sealed class ApiKeyEntry
 
     public string Role { get; set; } = "";
 
-    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    /// <summary>Optional merchant scope of a terminal key.</summary>
+    public string? Merchant { get; set; }
 }

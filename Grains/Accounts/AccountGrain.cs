@@ -169,7 +169,7 @@ public sealed class AccountGrain(
             return new(UpdateOutcome.NotFound, null, null);
         }
 
-        if (AccountValidation.ForLimits(update.Limits) is { } errors)
+        if (AccountValidation.ForUpdate(update) is { } errors)
         {
             return new(UpdateOutcome.Invalid, null, errors);
         }

@@ -42,6 +42,12 @@ public static class AccountValidation
             : null;
     }
 
+    /// <summary>An undefined status (a number that no name maps to) would read as active and break every view.</summary>
+    public static ValidationErrors? ForUpdate(AccountUpdate update) =>
+        update.Status is { } status && !Enum.IsDefined(status)
+            ? ValidationErrors.Of("status", "One of active, frozen, closed.")
+            : ForLimits(update.Limits);
+
     public static ValidationErrors? ForLimits(AccountLimits? limits) =>
         limits is { PerPayment: <= 0 } or { Daily: <= 0 } or { Weekly: <= 0 } or { Monthly: <= 0 }
             ? ValidationErrors.Of("limits", "Every limit must be a positive number of minor units.")

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 using Payments.Api.Routing;
+using Payments.Ledger;
 
 namespace Payments.Api.Tests;
 
@@ -24,20 +25,6 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster => _cluster!;
 
-    public static Dictionary<string, string?> SiloConfiguration() => new()
-    {
-        ["Payments:Region"] = "region-a",
-        ["Payments:Regions:region-a:TimeZone"] = "Europe/Paris",
-        ["Payments:Regions:region-a:ResetHour"] = "3",
-        ["Payments:Regions:region-a:Currency"] = "EUR",
-        ["Payments:Regions:region-a:MaxPerPayment"] = "1000000",
-        ["Payments:Regions:region-a:DefaultLimits:PerPayment"] = "50000",
-        ["Payments:Regions:region-a:DefaultLimits:Daily"] = "100000",
-        ["Payments:Regions:region-a:DefaultLimits:Weekly"] = "300000",
-        ["Payments:Regions:region-a:DefaultLimits:Monthly"] = "800000",
-        ["Payments:Regions:region-a:BlockedMccs:0"] = "7995",
-    };
-
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -45,7 +32,8 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.Options.ServiceId = "payments";
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(SiloConfiguration());
+            host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
+            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(new InMemoryLedgerStore()));
             host.Services.AddPaymentsGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("accounts").UseInMemoryReminderService());
@@ -74,18 +62,6 @@ public sealed class ApiFixture : IAsyncLifetime
         var client = Factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return client;
-    }
-
-    /// <summary>Serves every region from the test cluster's client.</summary>
-    private sealed class TestClusterClients(IClusterClient client, string region) : IClusterClients
-    {
-        public IReadOnlyCollection<string> Regions => [region];
-
-        public IClusterClient? Find(string name) => client;
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 

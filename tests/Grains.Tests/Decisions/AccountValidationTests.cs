@@ -126,4 +126,21 @@ public sealed class AccountValidationTests
         Assert.Null(AccountValidation.ForLimits(AccountLimits.None));
         Assert.Null(AccountValidation.ForLimits(new AccountLimits(1, 1, 1, 1)));
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(-1)]
+    public void Status_that_names_no_state_is_invalid(int status)
+    {
+        var errors = AccountValidation.ForUpdate(new AccountUpdate(null, (AccountStatus)status));
+
+        Assert.NotNull(errors);
+        Assert.True(errors.Fields.ContainsKey("status"));
+    }
+
+    [Fact]
+    public void Defined_status_with_positive_limits_is_a_valid_update()
+    {
+        Assert.Null(AccountValidation.ForUpdate(new AccountUpdate(new AccountLimits(null, 10, null, null), AccountStatus.Closed)));
+    }
 }
