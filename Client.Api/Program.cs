@@ -18,6 +18,7 @@ app.MapAccountsApi();
 app.MapPaymentsApi();
 app.MapDepositsApi();
 app.MapApiKeysApi();
+app.MapRegionsApi();
 await app.RunAsync();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the API tests.</summary>

@@ -24,7 +24,7 @@ public static class AccountsApi
     }
 
     public static async Task<Results<Created<AccountView>, ProblemHttpResult>> CreateAsync(
-        CreateAccountBody body, AccountRouter router, IAdminAudit audit, HttpContext context)
+        CreateAccountBody body, AccountRouter router, HomeRegionDirectory directory, IAdminAudit audit, HttpContext context)
     {
         var errors = new Errors()
             .Check(FieldRules.IsAccountId(body.AccountId), "accountId", "1 to 64 characters of [A-Za-z0-9_-].")
@@ -37,15 +37,14 @@ public static class AccountsApi
             return ApiProblems.Validation(errors.Fields);
         }
 
-        if (router.ForRegion(body.Region!) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
+        // Opened in the account's home region when that cluster takes traffic. Not repeated elsewhere: a first attempt
+        // that did open the account would turn the retry into a 409.
         var request = new OpenAccountRequest(body.Region!, body.Currency!, body.InitialBalance!.Value, body.Limits?.ToLimits() ?? AccountLimits.None);
-        var result = await route.Account(body.AccountId!).OpenAsync(request).Within(context);
+        var result = await router.CallAsync(body.Region!, grains => grains.GetGrain<IAccountGrain>(body.AccountId!).OpenAsync(request),
+            Retry.Never, context.RequestAborted);
         if (result.Outcome == OpenOutcome.Created)
         {
+            directory.Remember(body.AccountId!, body.Region!);
             await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.AccountCreated,
                 AdminActions.Account(body.AccountId!), null, result.Account), CancellationToken.None);
         }
@@ -70,12 +69,7 @@ public static class AccountsApi
             return invalid;
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
-        return await route.Account(accountId).GetViewAsync().Within(context) is { } view
+        return await router.CallAccountAsync(accountId, account => account.GetViewAsync(), Retry.OnAnotherCluster, context.RequestAborted) is { } view
             ? TypedResults.Ok(view)
             : ApiProblems.AccountNotFound(accountId);
     }
@@ -95,15 +89,11 @@ public static class AccountsApi
             return ApiProblems.Validation(errors.Fields);
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
         // "before" is the view read just before the change: admin changes to one account are rare enough not to race.
-        var account = route.Account(accountId);
-        var before = await account.GetViewAsync().Within(context);
-        var result = await account.UpdateAsync(new AccountUpdate(body.Limits?.ToLimits(), body.Status)).Within(context);
+        // A settings change has no Idempotency-Key: it is not repeated on another cluster.
+        var before = await router.CallAccountAsync(accountId, account => account.GetViewAsync(), Retry.OnAnotherCluster, context.RequestAborted);
+        var update = new AccountUpdate(body.Limits?.ToLimits(), body.Status);
+        var result = await router.CallAccountAsync(accountId, account => account.UpdateAsync(update), Retry.Never, context.RequestAborted);
         if (result.Outcome == UpdateOutcome.Updated)
         {
             await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.AccountUpdated,

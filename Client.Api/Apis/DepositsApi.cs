@@ -36,13 +36,9 @@ public static class DepositsApi
             return ApiProblems.Validation(errors.Fields);
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
-        var result = await route.Account(accountId).DepositAsync(
-            new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key)).Within(context);
+        var request = new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key);
+        var result = await router.CallAccountAsync(accountId, account => account.DepositAsync(request),
+            key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
         switch (result.Outcome)
         {
             case RecordOutcome.Created:

@@ -52,13 +52,10 @@ public static class PaymentsApi
                 "This API key may only submit payments of its own merchant.");
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
-        var result = await route.Account(accountId).PayAsync(
-            new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key)).Within(context);
+        // Without a key a payment cannot be repeated on another cluster: the first attempt may have been decided.
+        var request = new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key);
+        var result = await router.CallAccountAsync(accountId, account => account.PayAsync(request),
+            key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
         switch (result.Outcome)
         {
             case RecordOutcome.Created:
@@ -104,12 +101,8 @@ public static class PaymentsApi
             beforeSeq = seq;
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
-        var page = await route.Account(accountId).ListPaymentsAsync(pageSize, beforeSeq).Within(context);
+        var page = await router.CallAccountAsync(accountId, account => account.ListPaymentsAsync(pageSize, beforeSeq),
+            Retry.OnAnotherCluster, context.RequestAborted);
         return page is null
             ? ApiProblems.AccountNotFound(accountId)
             : TypedResults.Ok(new PaymentListResponse(page.Items, page.NextBeforeSeq?.ToString(CultureInfo.InvariantCulture)));
@@ -128,14 +121,10 @@ public static class PaymentsApi
             return ApiProblems.Validation("paymentId", "1 to 128 printable ASCII characters.");
         }
 
-        if (router.ForAccount(accountId) is not { } route)
-        {
-            return ApiProblems.Unavailable(context);
-        }
-
         // A merchant-scoped key sees its own merchant's payments only; another's reads as absent.
         var scope = ApiKeyIdentity.MerchantOf(context.User);
-        return await route.Account(accountId).GetPaymentAsync(paymentId).Within(context) is { } payment
+        return await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), Retry.OnAnotherCluster,
+                context.RequestAborted) is { } payment
             && (scope is null || string.Equals(scope, payment.Merchant, StringComparison.Ordinal))
             ? TypedResults.Ok(payment)
             : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",

@@ -38,10 +38,4 @@ public static class RequestContext
         FieldRules.IsAccountId(accountId) ? null : ApiProblems.Validation("accountId", "1 to 64 characters of [A-Za-z0-9_-].");
 
     public static void MarkReplayed(HttpResponse response) => response.Headers[ReplayedHeader] = "true";
-
-    /// <summary>
-    /// Waits for a grain call no longer than the request may run: past its timeout the API answers 503 and the client
-    /// retries with the same Idempotency-Key, which finds the call's result if it took effect after all.
-    /// </summary>
-    public static Task<T> Within<T>(this Task<T> call, HttpContext context) => call.WaitAsync(context.RequestAborted);
 }

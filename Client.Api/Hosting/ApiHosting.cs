@@ -16,9 +16,7 @@ public static class ApiHosting
     {
         var services = builder.Services;
         services.AddSingleton(new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a"));
-        services.AddSingleton<IClusterClients, RegionClusters>();
-        services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
-        services.AddSingleton<AccountRouter>();
+        services.AddAccountRouting(builder.Configuration);
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));

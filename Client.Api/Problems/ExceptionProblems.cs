@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
 using Payments.Contracts;
 using Payments.Api.Hosting;
+using Payments.Api.Routing;
 
 namespace Payments.Api.Problems;
 
@@ -21,7 +22,7 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                     "Send the body as 'Content-Type: application/json'."),
             BadHttpRequestException bad =>
                 ApiProblems.Validation("body", Describe(bad)),
-            TimeoutException or OrleansException or OperationCanceledException or AccountUnavailableException =>
+            ClusterUnavailableException or TimeoutException or OrleansException or OperationCanceledException or AccountUnavailableException =>
                 ApiProblems.Unavailable(context),
             _ => ApiProblems.Create(StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "Internal error."),
         };

@@ -1,28 +1,117 @@
+using Microsoft.Extensions.Options;
+
 namespace Payments.Api.Routing;
 
-/// <summary>
-/// Picks the cluster that serves an account. An account's home cluster when this API reaches it, otherwise the
-/// local cluster, which loads the account from the shared store.
-/// </summary>
-public sealed class AccountRouter(IClusterClients clusters, ApiRegion local)
+/// <summary>Whether a call that did not reach its cluster may be made once more on the next one.</summary>
+public enum Retry
 {
-    /// <summary>The cluster for an account of <paramref name="region"/>, or null when no cluster is reachable.</summary>
-    public Route? ForRegion(string region)
-    {
-        if (clusters.Find(region) is { } home)
-        {
-            return new Route(region, home);
-        }
-
-        return clusters.Find(local.Name) is { } fallback ? new Route(local.Name, fallback) : null;
-    }
-
-    /// <summary>The cluster for an existing account.</summary>
-    public Route? ForAccount(string accountId) => ForRegion(local.Name);
+    /// <summary>Not safe to repeat elsewhere (a write without an Idempotency-Key): the client gets 503.</summary>
+    Never = 0,
+    /// <summary>Safe to repeat once: a read, or a write that the ledger deduplicates by its Idempotency-Key.</summary>
+    OnAnotherCluster = 1,
 }
 
-/// <summary>A cluster chosen for a request.</summary>
-public sealed record Route(string Region, IGrainFactory Grains)
+/// <summary>
+/// Sends each call to the cluster that should serve it: an account's home region while that cluster takes traffic,
+/// otherwise the local cluster (or, when the home region is the local one, another region's), which loads the account
+/// from the shared store. Every call has a short deadline and its outcome feeds the cluster's breaker. A call that
+/// did not reach its cluster is repeated once on the next one only when that is safe (<see cref="Retry"/>); the
+/// ledger's fencing makes a late or duplicate activation in the first cluster harmless.
+/// </summary>
+public sealed class AccountRouter(
+    IClusterClients clusters,
+    ClusterHealthRegistry health,
+    HomeRegionDirectory directory,
+    ApiRegion local,
+    RoutingMetrics metrics,
+    IOptions<RoutingOptions> options,
+    TimeProvider time)
 {
-    public IAccountGrain Account(string accountId) => Grains.GetGrain<IAccountGrain>(accountId);
+    /// <summary>Calls the account grain of <paramref name="accountId"/> on the cluster that serves it now.</summary>
+    public async Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, Retry retry, CancellationToken cancellationToken)
+    {
+        var home = await HomeRegionAsync(accountId, cancellationToken) ?? local.Name;
+        return await CallAsync(home, grains => call(grains.GetGrain<IAccountGrain>(accountId)), retry, cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls a grain that belongs to <paramref name="homeRegion"/> on the cluster that serves that region now. The
+    /// request's own cancellation (the client gone, the request timeout) also ends the wait: the client retries with
+    /// its Idempotency-Key, which finds the call's result if it took effect after all.
+    /// </summary>
+    public async Task<T> CallAsync<T>(string homeRegion, Func<IGrainFactory, Task<T>> call, Retry retry, CancellationToken cancellationToken)
+    {
+        var candidates = Candidates(homeRegion);
+        if (candidates.Count == 0)
+        {
+            throw new ClusterUnavailableException($"No cluster is connected to serve {homeRegion}.");
+        }
+
+        var attempts = retry == Retry.OnAnotherCluster ? Math.Min(2, candidates.Count) : 1;
+        for (var attempt = 0; ; attempt++)
+        {
+            var (cluster, client) = candidates[attempt];
+            if (!string.Equals(cluster.Region, homeRegion, StringComparison.Ordinal))
+            {
+                metrics.ServedAway(homeRegion, cluster.Region);
+            }
+
+            try
+            {
+                var result = await call(client).WaitAsync(options.Value.CallTimeout, time, cancellationToken);
+                cluster.RecordSuccess();
+                return result;
+            }
+            catch (Exception ex) when (TransportFailures.Is(ex))
+            {
+                cluster.RecordFailure(TransportFailures.Describe(ex));
+                if (attempt + 1 >= attempts)
+                {
+                    throw new ClusterUnavailableException($"The cluster of {cluster.Region} did not answer.", ex);
+                }
+
+                metrics.Retried(cluster.Region, candidates[attempt + 1].Cluster.Region);
+            }
+        }
+    }
+
+    /// <summary>The region whose cluster serves <paramref name="homeRegion"/>'s accounts now, or null when none is connected.</summary>
+    public string? ServedBy(string homeRegion) => Candidates(homeRegion) is [var first, ..] ? first.Cluster.Region : null;
+
+    /// <summary>
+    /// The connected clusters that may serve <paramref name="homeRegion"/>, best first: the home region, the local
+    /// one, then the others; those taking traffic before those whose breaker is open, which are tried only when no
+    /// cluster is healthy (an open breaker says "prefer another", not "never"). A cluster the operator forced into
+    /// failover is never used.
+    /// </summary>
+    private List<(ClusterHealth Cluster, IClusterClient Client)> Candidates(string homeRegion)
+    {
+        var preferred = new[] { homeRegion, local.Name }
+            .Concat(clusters.Regions.Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal);
+        var connected = new List<(ClusterHealth Cluster, IClusterClient Client)>();
+        foreach (var region in preferred)
+        {
+            if (health.Find(region) is { ForcedFailover: false } cluster && clusters.Find(region) is { } client)
+            {
+                connected.Add((cluster, client));
+            }
+        }
+
+        return [.. connected.Where(c => c.Cluster.TakesTraffic), .. connected.Where(c => !c.Cluster.TakesTraffic)];
+    }
+
+    private async Task<string?> HomeRegionAsync(string accountId, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.CallTimeout);
+        try
+        {
+            return await directory.FindAsync(accountId, deadline.Token);
+        }
+        catch (Exception ex) when (ex is not ClusterUnavailableException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterUnavailableException("The account directory did not answer.", ex);
+        }
+    }
 }

@@ -60,6 +60,8 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             });
             // Short deadlines: a payment that cannot be decided in seconds is answered 503 and retried.
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5));
+            // A region that comes back on new addresses is found within seconds, not the default minute.
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
             if (settings.Redis is null)
             {
                 client.UseLocalhostClustering(settings.LocalGatewayPort, serviceId, settings.Region);
