@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Payments.Drill;
+using Payments.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Payments.Integration.Tests.Failover;
+
+/// <summary>
+/// Region-a fails under steady load on both regions' APIs, and comes back. Terminals pay with Idempotency-Keys and
+/// retry with the same key; region-a's accounts must be served by region-b's cluster within seconds, nothing approved
+/// may be lost or doubled, and once region-a is back its accounts return to it.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper output)
+{
+    private const long DailyLimit = 2_000_000;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public Task Region_a_silos_killed_fail_over_to_region_b_through_region_a_s_api_and_come_back() =>
+        RunAsync("silos-killed", killApi: false);
+
+    [Fact]
+    public Task Whole_region_a_killed_terminals_carry_on_through_region_b_s_api_and_region_a_comes_back() =>
+        RunAsync("region-killed", killApi: true);
+
+    private async Task RunAsync(string scenario, bool killApi)
+    {
+        await using var topology = new PaymentsTopology(servers);
+        var silosA = new[] { await topology.StartSiloAsync("region-a"), await topology.StartSiloAsync("region-a") };
+        await topology.StartSiloAsync("region-b");
+        var apiA = await topology.StartApiAsync("region-a");
+        var apiB = await topology.StartApiAsync("region-b");
+        var apis = new Dictionary<string, Uri> { ["region-a"] = apiA.BaseAddress, ["region-b"] = apiB.BaseAddress };
+        var runId = $"fo{Guid.NewGuid():N}"[..12];
+        var accounts = await AccountSetup.OpenAsync(apis, PaymentsTopology.AdminKey, runId, perRegion: 4, 5_000_000, DailyLimit);
+        await RegionsView.WaitUntilServedByAsync(apiA, "region-a", "region-a", Settle);
+        await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
+
+        using var terminal = new PaymentTerminal(apis, PaymentsTopology.TerminalKey, new TerminalOptions());
+        var fleet = new TerminalFleet(terminal, runId, TimeSpan.FromMilliseconds(50));
+        using var stop = new CancellationTokenSource();
+        var load = fleet.RunAsync(accounts, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var killedAt = DateTimeOffset.UtcNow;
+        foreach (var silo in silosA)
+        {
+            silo.Kill();
+        }
+
+        if (killApi)
+        {
+            apiA.Kill();
+        }
+
+        var failedOver = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        foreach (var silo in silosA)
+        {
+            await silo.StartAsync();
+        }
+
+        if (killApi)
+        {
+            await apiA.StartAsync();
+        }
+
+        var backAt = DateTimeOffset.UtcNow;
+        await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
+        var returned = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > backAt);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await stop.CancelAsync();
+        await load;
+
+        var outcomes = fleet.Outcomes.ToList();
+        await using var connection = await servers.OpenPostgresAsync();
+        var audit = await LedgerAudit.RunAsync(connection, accounts.Select(a => a.AccountId).ToList(), outcomes, DailyLimit);
+        var approved = outcomes.Where(o => o.Result == PaymentOutcome.Approved).ToList();
+        new Measurements(output, servers).Record($"failover {scenario}",
+            $"RTO {(failedOver.AnsweredAt - killedAt).TotalSeconds:0.00} s (kill → first region-a payment approved by region-b); " +
+            $"return {(returned.AnsweredAt - backAt).TotalSeconds:0.00} s after region-a was back; " +
+            $"RPO {audit.ApprovedAnswersMissing} approved payments missing of {approved.Count}; " +
+            $"{outcomes.Count(o => o.Attempts > 1)} payments needed a retry, {outcomes.Count(o => o.Result == PaymentOutcome.Unanswered)} unanswered; " +
+            $"{Environment.ProcessorCount} cores");
+
+        audit.AssertConsistent();
+        Assert.Equal(["region-a", "region-b"], audit.DecidedBy);
+        Assert.DoesNotContain(outcomes, o => o.Result == PaymentOutcome.Unanswered);
+    }
+
+    /// <summary>The first outcome matching <paramref name="match"/>, waiting for it as the load goes on.</summary>
+    private static async Task<PaymentOutcome> WaitForAsync(TerminalFleet fleet, Func<PaymentOutcome, bool> match)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < Settle)
+        {
+            if (fleet.Outcomes.Where(match).OrderBy(o => o.AnsweredAt).FirstOrDefault() is { } first)
+            {
+                return first;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No matching payment within {Settle}.");
+    }
+}
