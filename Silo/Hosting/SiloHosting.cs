@@ -21,6 +21,8 @@ public static class SiloHosting
                 cluster.ClusterId = settings.Region;
                 cluster.ServiceId = settings.ServiceId;
             });
+            // Failure detection tuned for seconds, not Orleans' defaults (Silo/appsettings.json, Orleans:Membership).
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             if (settings.Embedded)
             {
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
