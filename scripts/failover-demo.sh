@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# $(nsx …) and $(pg_user) expand to command prefixes, split into words on purpose.
+# shellcheck disable=SC2046
 # The failover drill, end to end: both regions (2 silos + 1 API each, each region with its own Redis), a PostgreSQL
 # of its own, and terminals paying from accounts of both regions. In the middle of the load region-a is cut off, later
 # it is reconnected; the script prints the terminals' timeline, then checks the ledger with SQL: RTO, RPO, no double
@@ -12,8 +14,6 @@
 # runs on 127.0.0.1 and the cut is SIGSTOP of region-a's processes (a frozen region, like a partition). Nothing here
 # touches the shared development servers of scripts/services.sh. It stops by itself and cleans up after itself.
 set -euo pipefail
-# $(nsx …) and $(pg_user) expand to command prefixes, split into words on purpose.
-# shellcheck disable=SC2046
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="$ROOT_DIR/.artifacts/demo"
@@ -151,6 +151,8 @@ start_postgres() {
     chmod 700 "$WORK_DIR/pg"
     $(pg_user) "$PG_BIN/initdb" -D "$WORK_DIR/pg" --auth=trust -U postgres --encoding=UTF8 --locale=C >"$LOG_DIR/initdb.log" 2>&1 \
         || { cat "$LOG_DIR/initdb.log"; fail "initdb failed"; }
+    # initdb trusts local connections only; the regions connect over the demo's own subnet.
+    echo "host all all ${HUB_IP%.*}.0/24 trust" | $(pg_user) tee -a "$WORK_DIR/pg/pg_hba.conf" >/dev/null
     $(nsx data) $(pg_user) "$PG_BIN/pg_ctl" -D "$WORK_DIR/pg" -l "$WORK_DIR/pg/server.log" -w \
         -o "-c listen_addresses=$DATA_IP -c port=${PORT[pg]} -c unix_socket_directories=$WORK_DIR/pg -c max_connections=200" \
         start >/dev/null || { tail -n 20 "$WORK_DIR/pg/server.log"; fail "PostgreSQL did not start"; }
@@ -166,6 +168,7 @@ start_redis() {
     $(nsx "$region") redis-server --bind "$address" --port "${PORT[redis-$region]}" --dir "$WORK_DIR/redis-$region" \
         --save "" --appendonly yes --protected-mode no >"$LOG_DIR/redis-$region.log" 2>&1 &
     PIDS+=($!)
+    disown $!
     REGION_PIDS[$region]+=" $!"
     log "redis-$region: $address:${PORT[redis-$region]}"
 }
@@ -176,6 +179,7 @@ start_dotnet() {
     shift 3
     $(nsx "$ns") env "$@" dotnet "$dll" --contentRoot "$(dirname "$dll")" >"$LOG_DIR/$name.log" 2>&1 &
     PIDS+=($!)
+    disown $!
     REGION_PIDS[$ns]+=" $!"
 }
 
@@ -269,8 +273,8 @@ SELECT (SELECT count(*) FROM (SELECT 1 FROM run_ledger GROUP BY account_id, entr
                        ELSE balance_after = before END) AS balance_chain_breaks,
        (SELECT count(*) FROM run_ledger WHERE balance_after < 0) AS negative_balances;
 \echo '== the ledger: who decided the region-a accounts, before / during / after the cut'
-SELECT CASE WHEN created_at < :'cut'::timestamptz THEN '1 before' WHEN created_at < :'restore'::timestamptz THEN '2 cut'
-            ELSE '3 after' END AS phase, decided_by, count(*) AS rows
+SELECT CASE WHEN l.created_at < :'cut'::timestamptz THEN '1 before' WHEN l.created_at < :'restore'::timestamptz THEN '2 cut'
+            ELSE '3 after' END AS phase, l.decided_by, count(*) AS rows
 FROM run_ledger l JOIN accounts a USING (account_id) WHERE a.home_region = 'region-a' AND l.kind = 'payment'
 GROUP BY 1, 2 ORDER BY 1, 2;
 SQL
