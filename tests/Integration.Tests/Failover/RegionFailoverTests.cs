@@ -57,6 +57,7 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         var failedOver = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
+        var restartedAt = DateTimeOffset.UtcNow;
         foreach (var silo in silosA)
         {
             await silo.StartAsync();
@@ -67,9 +68,8 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
             await apiA.StartAsync();
         }
 
-        var backAt = DateTimeOffset.UtcNow;
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
-        var returned = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > backAt);
+        var returned = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > restartedAt);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         await load;
@@ -80,7 +80,7 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         var approved = outcomes.Where(o => o.Result == PaymentOutcome.Approved).ToList();
         new Measurements(output, servers).Record($"failover {scenario}",
             $"RTO {(failedOver.AnsweredAt - killedAt).TotalSeconds:0.00} s (kill → first region-a payment approved by region-b); " +
-            $"return {(returned.AnsweredAt - backAt).TotalSeconds:0.00} s after region-a was back; " +
+            $"return {(returned.AnsweredAt - restartedAt).TotalSeconds:0.00} s after region-a's restart began; " +
             $"RPO {audit.ApprovedAnswersMissing} approved payments missing of {approved.Count}; " +
             $"{outcomes.Count(o => o.Attempts > 1)} payments needed a retry, {outcomes.Count(o => o.Result == PaymentOutcome.Unanswered)} unanswered; " +
             $"{Environment.ProcessorCount} cores");
