@@ -27,7 +27,8 @@ PG_BIN=""
 PIDS=()
 declare -A REGION_PIDS=([a]="" [b]="")
 NETNS=0
-[[ "$(id -u)" -eq 0 ]] && NETNS=1
+# FAILOVER_DEMO_LOOPBACK=1 runs the loopback variant even as root.
+[[ "$(id -u)" -eq 0 && "${FAILOVER_DEMO_LOOPBACK:-0}" != 1 ]] && NETNS=1
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S.%3N)" "$*"; }
 fail() { log "failover-demo: $*" >&2; exit 1; }
@@ -55,7 +56,7 @@ POSTGRES="Host=$DATA_IP;Port=${PORT[pg]};Username=postgres;Database=payments"
 # prefix rather than a function: a process started with & then has its own pid in $!, which the cut may SIGSTOP.
 nsx() { if ((NETNS)); then printf 'ip netns exec payd-%s' "$1"; fi; }
 # initdb and the PostgreSQL server refuse to run as root.
-pg_user() { if ((NETNS)); then printf 'runuser -u postgres --'; fi; }
+pg_user() { if [[ "$(id -u)" -eq 0 ]]; then printf 'runuser -u postgres --'; fi; }
 
 # ---------- cleanup: everything started here, by pid, and the namespaces ----------
 
@@ -147,7 +148,7 @@ make_network() {
 
 start_postgres() {
     mkdir -p "$WORK_DIR/pg"
-    ((NETNS)) && chown postgres:postgres "$WORK_DIR/pg"
+    [[ "$(id -u)" -eq 0 ]] && chown postgres:postgres "$WORK_DIR/pg"
     chmod 700 "$WORK_DIR/pg"
     $(pg_user) "$PG_BIN/initdb" -D "$WORK_DIR/pg" --auth=trust -U postgres --encoding=UTF8 --locale=C >"$LOG_DIR/initdb.log" 2>&1 \
         || { cat "$LOG_DIR/initdb.log"; fail "initdb failed"; }
