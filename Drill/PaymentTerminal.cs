@@ -16,6 +16,7 @@ public sealed class PaymentTerminal : IDisposable
     private readonly IReadOnlyDictionary<string, Uri> _apis;
     private readonly TerminalOptions _options;
     private readonly Dictionary<string, DateTimeOffset> _quarantinedUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failuresInARow = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <param name="apis">Each region's API base address.</param>
@@ -45,6 +46,7 @@ public sealed class PaymentTerminal : IDisposable
             try
             {
                 using var response = await _http.SendAsync(Request(region, account.AccountId, key, amount));
+                Reached(region);
                 if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
                 {
                     var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -92,11 +94,22 @@ public sealed class PaymentTerminal : IDisposable
         }
     }
 
+    // Each failure in a row doubles the time the API is kept aside (up to 8 times), so that a region that stays down
+    // costs its terminals one timed-out request now and then rather than one every quarantine.
     private void Quarantine(string region)
     {
         lock (_lock)
         {
-            _quarantinedUntil[region] = DateTimeOffset.UtcNow + _options.ApiQuarantine;
+            var failures = _failuresInARow[region] = _failuresInARow.GetValueOrDefault(region) + 1;
+            _quarantinedUntil[region] = DateTimeOffset.UtcNow + (_options.ApiQuarantine * Math.Min(8, 1 << (failures - 1)));
+        }
+    }
+
+    private void Reached(string region)
+    {
+        lock (_lock)
+        {
+            _failuresInARow.Remove(region);
         }
     }
 }

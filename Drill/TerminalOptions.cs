@@ -12,6 +12,6 @@ public sealed record TerminalOptions
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>After an API could not be reached, how long the terminal sends to the next one first.</summary>
+    /// <summary>After an API could not be reached, how long the terminal sends to the next one first (doubling while it stays unreachable).</summary>
     public TimeSpan ApiQuarantine { get; init; } = TimeSpan.FromSeconds(5);
 }
