@@ -101,7 +101,7 @@ public sealed class PaymentTerminal : IDisposable
         lock (_lock)
         {
             var failures = _failuresInARow[region] = _failuresInARow.GetValueOrDefault(region) + 1;
-            _quarantinedUntil[region] = DateTimeOffset.UtcNow + (_options.ApiQuarantine * Math.Min(8, 1 << (failures - 1)));
+            _quarantinedUntil[region] = DateTimeOffset.UtcNow + (_options.ApiQuarantine * (1 << Math.Min(failures - 1, 3)));
         }
     }
 
