@@ -109,7 +109,7 @@ public sealed class AccountRouter(
         {
             return await directory.FindAsync(accountId, deadline.Token);
         }
-        catch (Exception ex) when (ex is not ClusterUnavailableException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ClusterUnavailableException("The account directory did not answer.", ex);
         }
