@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Payments.LoadGen.Cli;
+
+/// <summary>The knobs of a comparison run, with the defaults that keep the whole run within a few minutes.</summary>
+public sealed record CompareSettings(
+    Uri Payments,
+    string PaymentsDatabase,
+    Uri? Baseline,
+    string? BaselineDatabase,
+    int Accounts,
+    double ZipfExponent,
+    int Terminals,
+    int HotTerminals,
+    double OpenLoopPaymentsPerSecond,
+    TimeSpan WarmUp,
+    TimeSpan Duration,
+    TimeSpan HotDuration,
+    string? InProcessJson,
+    string Doc,
+    string Json,
+    string MeasuredWhile,
+    string Topology,
+    string Command,
+    string? Processes)
+{
+    public static CompareSettings From(Arguments args) => new(
+        new Uri(args.RequiredText("payments")),
+        args.RequiredText("payments-db"),
+        args.OptionalText("baseline") is { } baseline ? new Uri(baseline) : null,
+        args.OptionalText("baseline-db"),
+        args.Int("accounts", 10_000),
+        args.Double("zipf", 0.7),
+        args.Int("terminals", 256),
+        args.Int("hot-terminals", 64),
+        args.Double("open-rate", 5_000),
+        args.Seconds("warmup", 5),
+        args.Seconds("duration", 20),
+        args.Seconds("hot-duration", 15),
+        args.OptionalText("inprocess-json"),
+        args.Text("doc", "docs/benchmarks.md"),
+        args.Text("json", ".artifacts/bench/loadgen.json"),
+        args.Text("note", "nothing else was known to run."),
+        args.Text("topology", "as started by scripts/bench.sh."),
+        args.Text("command", "scripts/bench.sh"),
+        args.OptionalText("processes"));
+
+    public string Describe(double hottestShare) => string.Join(' ',
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Accounts:N0} accounts, Zipf exponent {ZipfExponent} (the busiest account gets {hottestShare:P1} of the requests);"),
+        "80 % small payments (1.00–50.00 EUR), 4 % over the per-payment ceiling, 1 % in a blocked category,",
+        "5 % retries of a recent Idempotency-Key, 2 % deposits (admin key), 8 % balance reads; one account in 50 has a",
+        "daily ceiling of 200.00 EUR.",
+        string.Create(CultureInfo.InvariantCulture,
+            $"Closed loop: {Terminals} terminals. Open loop: {OpenLoopPaymentsPerSecond:N0} payments/s offered."),
+        string.Create(CultureInfo.InvariantCulture,
+            $"Hot account: {HotTerminals} terminals paying one account. Each scenario: {WarmUp.TotalSeconds:0} s warm-up, then"),
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Duration.TotalSeconds:0} s measured ({HotDuration.TotalSeconds:0} s for the hot account)."));
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Payments.LoadGen.Workload;
+
+namespace Payments.LoadGen.Http;
+
+/// <summary>
+/// The REST API of api.md as the load generator uses it: one pooled HTTP/1.1 connection per concurrent request, so
+/// no request waits for a connection, and bodies written and read without reflection.
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    public const string AdminKey = "dev-admin-key";
+    public const string TerminalKey = "dev-terminal-key";
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly HttpClient _http;
+
+    public ApiClient(Uri baseAddress, int connections)
+    {
+        if (!IPAddress.TryParse(baseAddress.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException($"The load generator only targets loopback addresses, not {baseAddress.Host}.");
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Task<Answer> SendAsync(Operation operation) => operation.Kind switch
+    {
+        OperationKind.Payment => PayAsync(operation),
+        OperationKind.Deposit => PostAsync(
+            $"/v1/accounts/{operation.AccountId}/deposits", AdminKey, operation.Key,
+            $$"""{"amount":{{operation.Amount}},"currency":"EUR","reference":"loadgen deposit"}""", "deposit"),
+        _ => ReadAsync(operation.AccountId),
+    };
+
+    /// <summary>Opens an account; true when created (201) or already there (409).</summary>
+    public async Task<bool> OpenAccountAsync(AccountSpec account)
+    {
+        var body = string.Create(CultureInfo.InvariantCulture,
+            $$$"""{"accountId":"{{{account.AccountId}}}","region":"region-a","currency":"EUR","initialBalance":{{{account.InitialBalance}}},"limits":{"perPayment":{{{account.PerPayment}}},"daily":{{{account.Daily}}},"weekly":{{{account.Weekly}}},"monthly":{{{account.Monthly}}}}}""");
+        using var request = Request(HttpMethod.Post, "/v1/accounts", AdminKey, null, body);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict;
+    }
+
+    /// <summary>The balance the API shows for an account.</summary>
+    public async Task<long?> BalanceAsync(string accountId)
+    {
+        using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", TerminalKey, null, null);
+        using var response = await _http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        return document.RootElement.GetProperty("balance").GetInt64();
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private Task<Answer> PayAsync(Operation payment) => PostAsync(
+        $"/v1/accounts/{payment.AccountId}/payments", TerminalKey, payment.Key,
+        $$"""{"amount":{{payment.Amount}},"currency":"EUR","merchant":"{{payment.Merchant}}","mcc":"{{payment.Mcc}}"}""", null);
+
+    private async Task<Answer> PostAsync(string path, string apiKey, string key, string body, string? successLabel)
+    {
+        try
+        {
+            using var request = Request(HttpMethod.Post, path, apiKey, key, body);
+            using var response = await _http.SendAsync(request);
+            var content = await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode switch
+            {
+                HttpStatusCode.Created when successLabel is not null => new Answer(successLabel, false, false, false),
+                HttpStatusCode.Created => Decision(content, replayed: false),
+                HttpStatusCode.OK when successLabel is not null => new Answer($"{successLabel} replayed", false, false, true),
+                HttpStatusCode.OK => Decision(content, replayed: true),
+                _ => Answer.Error(ProblemLabel(response.StatusCode, content)),
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return Answer.Error(ex is TaskCanceledException ? "timeout" : "connection");
+        }
+    }
+
+    private async Task<Answer> ReadAsync(string accountId)
+    {
+        try
+        {
+            using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", TerminalKey, null, null);
+            using var response = await _http.SendAsync(request);
+            var content = await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode == HttpStatusCode.OK
+                ? new Answer("read", false, false, false)
+                : Answer.Error(ProblemLabel(response.StatusCode, content));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return Answer.Error(ex is TaskCanceledException ? "timeout" : "connection");
+        }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string apiKey, string? idempotencyKey, string? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Version = HttpVersion.Version11 };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content.Headers.ContentType = Json;
+        }
+
+        return request;
+    }
+
+    /// <summary>Reads "status" and "declineReason" of a payment body.</summary>
+    private static Answer Decision(byte[] content, bool replayed)
+    {
+        string? status = null;
+        string? reason = null;
+        var reader = new Utf8JsonReader(content);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+            {
+                continue;
+            }
+
+            if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                status = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("declineReason"u8))
+            {
+                reader.Read();
+                reason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+        }
+
+        var approved = status == "approved";
+        var label = approved ? "approved" : $"declined: {reason ?? status ?? "?"}";
+        return new Answer(replayed ? $"replayed ({label})" : label, approved, approved && !replayed, replayed);
+    }
+
+    private static string ProblemLabel(HttpStatusCode status, byte[] content)
+    {
+        var code = "";
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            if (document.RootElement.TryGetProperty("code", out var value))
+            {
+                code = " " + value.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's page, an empty body): the status alone says enough.
+        }
+
+        return $"{(int)status}{code}";
+    }
+}
