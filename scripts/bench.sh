@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# One command for docs/benchmarks.md: builds Release, runs the in-process benchmark, starts a region (silos + API) and
+# the conventional baseline on this machine, drives both with the load generator, checks the invariants in their
+# databases, rewrites the load generator's section of docs/benchmarks.md, and stops everything it started.
+# About 8 minutes. Everything listens on 127.0.0.1; the load stops by itself.
+#
+#   scripts/bench.sh
+#   BENCH_NOTE="a quiet machine." BENCH_SILOS=2 BENCH_DURATION=30 scripts/bench.sh
+#
+# The benchmark region has its own ServiceId and databases (payments_loadgen, payments_baseline, payments_bench,
+# dropped and created anew each run), so it never joins or touches a region that scripts/up.sh started.
+set -euo pipefail
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT_DIR"
+
+OUT="$ROOT_DIR/.artifacts/bench"
+BIN="$OUT/bin"
+LOGS="$OUT/logs"
+NOTE="${BENCH_NOTE:-nothing else was known to run.}"
+SILO_COUNT="${BENCH_SILOS:-1}"
+DURATION="${BENCH_DURATION:-20}"
+PG="Host=127.0.0.1;Port=55432;Username=postgres"
+PAYMENTS_DB="$PG;Database=payments_loadgen"
+BASELINE_DB="$PG;Database=payments_baseline"
+INPROCESS_DB="$PG;Database=payments_bench"
+REDIS="127.0.0.1:6380"
+SERVICE_ID="payments-bench-$$"
+
+STARTED=()
+stop_started() {
+    local pid
+    for pid in "${STARTED[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${STARTED[@]}"; do
+        for _ in $(seq 1 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+trap stop_started EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_ready() {
+    local name="$1" url="$2"
+    for _ in $(seq 1 240); do
+        if curl -fsS "$url" >/dev/null 2>&1; then
+            echo "ready: $name"
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "not ready after 120 s: $name; last lines of $LOGS/$name.log:" >&2
+    tail -n 30 "$LOGS/$name.log" >&2
+    return 1
+}
+
+"$ROOT_DIR/scripts/services.sh" start
+rm -rf "$LOGS"
+mkdir -p "$BIN" "$LOGS"
+
+echo "building (Release)..."
+for project in Silo/Silo.csproj Client.Api/Client.Api.csproj bench/Baseline/Baseline.csproj \
+    bench/LoadGen/LoadGen.csproj bench/InProcess/InProcess.csproj; do
+    name="$(basename "$project" .csproj | tr '[:upper:]' '[:lower:]')"
+    dotnet build "$project" -c Release -o "$BIN/$name" -nologo -v quiet >>"$LOGS/build.log" 2>&1 \
+        || { tail -n 40 "$LOGS/build.log"; exit 1; }
+done
+loadgen() { timeout 900 dotnet "$BIN/loadgen/Payments.LoadGen.dll" "$@"; }
+
+for database in "$PAYMENTS_DB" "$BASELINE_DB" "$INPROCESS_DB"; do
+    loadgen reset-database --postgres "$database"
+done
+
+echo "== in process: grains and the PostgreSQL ledger, no HTTP"
+timeout 600 dotnet "$BIN/inprocess/Payments.InProcess.dll" --postgres "$INPROCESS_DB" --duration "$DURATION" \
+    --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
+
+echo "== starting region-a ($SILO_COUNT silo(s) + API, ServiceId $SERVICE_ID) and the baseline"
+PROCESSES=""
+for i in $(seq 1 "$SILO_COUNT"); do
+    silo_http="$(free_port)"
+    Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
+    ConnectionStrings__Postgres="$PAYMENTS_DB" ConnectionStrings__Redis="$REDIS" \
+    Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="http://127.0.0.1:$silo_http" \
+        dotnet "$BIN/silo/Payments.Silo.dll" --contentRoot "$BIN/silo" >"$LOGS/silo$i.log" 2>&1 &
+    STARTED+=("$!")
+    PROCESSES+="silo$i=$!,"
+    # One at a time: the first silo applies the migrations.
+    wait_ready "silo$i" "http://127.0.0.1:$silo_http/health/ready"
+done
+
+API_PORT="$(free_port)"
+# env(1): the region name in the variable name holds a '-', which a shell assignment refuses.
+env ASPNETCORE_ENVIRONMENT=Development Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
+    Payments__Clusters__region-a__Redis="$REDIS" ConnectionStrings__Postgres="$PAYMENTS_DB" \
+    Urls="http://127.0.0.1:$API_PORT" \
+    dotnet "$BIN/client.api/Payments.Client.Api.dll" --contentRoot "$BIN/client.api" >"$LOGS/api.log" 2>&1 &
+STARTED+=("$!")
+PROCESSES+="api=$!,"
+
+BASELINE_PORT="$(free_port)"
+ConnectionStrings__Postgres="$BASELINE_DB" Urls="http://127.0.0.1:$BASELINE_PORT" \
+    dotnet "$BIN/baseline/Payments.Baseline.dll" --contentRoot "$BIN/baseline" >"$LOGS/baseline.log" 2>&1 &
+STARTED+=("$!")
+PROCESSES+="baseline=$!"
+
+wait_ready api "http://127.0.0.1:$API_PORT/health/ready"
+wait_ready baseline "http://127.0.0.1:$BASELINE_PORT/health/ready"
+
+echo "== load: Payments, then the baseline"
+status=0
+loadgen compare \
+    --payments "http://127.0.0.1:$API_PORT" --payments-db "$PAYMENTS_DB" \
+    --baseline "http://127.0.0.1:$BASELINE_PORT" --baseline-db "$BASELINE_DB" \
+    --duration "$DURATION" --inprocess-json "$OUT/inprocess.json" \
+    --doc docs/benchmarks.md --json "$OUT/loadgen.json" --processes "$PROCESSES" \
+    --note "$NOTE" --command "scripts/bench.sh (BENCH_SILOS=$SILO_COUNT BENCH_DURATION=$DURATION)" \
+    --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel); the baseline: 1 ASP.NET Core process on database payments_baseline; the same PostgreSQL (fsync and synchronous_commit on) for both." \
+    || status=$?
+echo "logs: $LOGS"
+exit "$status"
