@@ -18,7 +18,7 @@ public sealed record InProcessSettings(string Postgres, int Accounts, int Concur
 
         return new InProcessSettings(
             values.GetValueOrDefault("postgres") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=payments_bench",
-            (int)Number("accounts", 10_000),
+            (int)Number("accounts", 5_000),
             (int)Number("concurrency", 1_000),
             TimeSpan.FromSeconds(Number("warmup", 5)),
             TimeSpan.FromSeconds(Number("duration", 20)),

@@ -44,14 +44,15 @@ public static class MarkdownReport
 
         Line(text, "### Where the cores went");
         Line(text);
-        Line(text, "Cores used during each measured window, from /proc (1.00 = one core busy all the time). " +
-            "\"whole machine\" includes everything else running on it.");
+        Line(text, "Cores used during each measured window, from /proc (1.00 = one core busy all the time), and in brackets " +
+            "the CPU time per request in microseconds, which depends less on what else runs. \"whole machine\" includes " +
+            "everything else running on it; PostgreSQL is every backend of the shared server.");
         Line(text);
         var groups = report.Systems.SelectMany(s => s.Scenarios).SelectMany(s => s.Measurement.CoresUsed.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         Table(text, ["Scenario", "System", .. groups],
             report.Systems.SelectMany(s => s.Scenarios).Select(s => new[] { s.Scenario, s.System }
-                .Concat(groups.Select(g => s.Measurement.CoresUsed.TryGetValue(g, out var cores) ? cores.ToString("0.00", CultureInfo.InvariantCulture) : "")).ToArray()));
+                .Concat(groups.Select(g => s.Measurement.CoresUsed.TryGetValue(g, out var cores) ? Cores(cores, s.Measurement) : "")).ToArray()));
 
         Line(text, $"### Decision mix ({BenchReport.ClosedLoop})");
         Line(text);
@@ -98,6 +99,9 @@ public static class MarkdownReport
         var total = scenario.Measurement.Counts.Requests;
         return count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"{count:N0} ({(double)count / total:P1})");
     }
+
+    private static string Cores(double cores, Running.Measurement measurement) => string.Create(CultureInfo.InvariantCulture,
+        $"{cores:0.00} ({(measurement.RequestsPerSecond > 0 ? cores * 1e6 / measurement.RequestsPerSecond : 0):0} µs)");
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -7,7 +7,7 @@ namespace Payments.LoadGen.Setup;
 /// <summary>Opens the run's accounts through the API (admin key), many at a time.</summary>
 public static class AccountSeeder
 {
-    private const int Concurrency = 64;
+    private const int Concurrency = 128;
 
     public static async Task OpenAsync(ApiClient api, IReadOnlyList<AccountSpec> accounts, string target)
     {
