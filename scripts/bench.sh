@@ -10,7 +10,7 @@
 # The benchmark region has its own ServiceId and databases (payments_loadgen, payments_baseline, payments_bench,
 # dropped and created anew each run), so it never joins or touches a region that scripts/up.sh started.
 set -euo pipefail
-ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
 cd "$ROOT_DIR"
 
 OUT="$ROOT_DIR/.artifacts/bench"
@@ -45,20 +45,6 @@ trap stop_started EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-wait_ready() {
-    local name="$1" url="$2"
-    for _ in $(seq 1 240); do
-        if curl -fsS "$url" >/dev/null 2>&1; then
-            echo "ready: $name"
-            return 0
-        fi
-        sleep 0.5
-    done
-    echo "not ready after 120 s: $name; last lines of $LOGS/$name.log:" >&2
-    tail -n 30 "$LOGS/$name.log" >&2
-    return 1
-}
-
 "$ROOT_DIR/scripts/services.sh" start
 rm -rf "$LOGS"
 mkdir -p "$BIN" "$LOGS"
@@ -72,15 +58,15 @@ for project in Silo/Silo.csproj Client.Api/Client.Api.csproj bench/Baseline/Base
 done
 loadgen() { timeout 900 dotnet "$BIN/loadgen/Payments.LoadGen.dll" "$@"; }
 
-for database in "$PAYMENTS_DB" "$BASELINE_DB" "$INPROCESS_DB"; do
-    loadgen reset-database --postgres "$database"
-done
-
 echo "== in process: grains and the PostgreSQL ledger, no HTTP"
+loadgen reset-database --postgres "$INPROCESS_DB"
+rm -f "$OUT/inprocess.json"
 timeout 600 dotnet "$BIN/inprocess/Payments.InProcess.dll" --postgres "$INPROCESS_DB" --duration "$DURATION" \
     --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
 
 echo "== starting region-a ($SILO_COUNT silo(s) + API, ServiceId $SERVICE_ID) and the baseline"
+loadgen reset-database --postgres "$PAYMENTS_DB"
+loadgen reset-database --postgres "$BASELINE_DB"
 PROCESSES=""
 for i in $(seq 1 "$SILO_COUNT"); do
     silo_http="$(free_port)"
@@ -91,7 +77,7 @@ for i in $(seq 1 "$SILO_COUNT"); do
     STARTED+=("$!")
     PROCESSES+="silo$i=$!,"
     # One at a time: the first silo applies the migrations.
-    wait_ready "silo$i" "http://127.0.0.1:$silo_http/health/ready"
+    wait_ready "silo$i" "http://127.0.0.1:$silo_http/health/ready" "$LOGS/silo$i.log" 120
 done
 
 API_PORT="$(free_port)"
@@ -109,8 +95,8 @@ ConnectionStrings__Postgres="$BASELINE_DB" Urls="http://127.0.0.1:$BASELINE_PORT
 STARTED+=("$!")
 PROCESSES+="baseline=$!"
 
-wait_ready api "http://127.0.0.1:$API_PORT/health/ready"
-wait_ready baseline "http://127.0.0.1:$BASELINE_PORT/health/ready"
+wait_ready api "http://127.0.0.1:$API_PORT/health/ready" "$LOGS/api.log" 120
+wait_ready baseline "http://127.0.0.1:$BASELINE_PORT/health/ready" "$LOGS/baseline.log" 120
 
 echo "== load: Payments, then the baseline"
 status=0

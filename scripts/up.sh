@@ -42,19 +42,6 @@ for entry in "${APIS[@]}"; do
     echo $! >"$RUN_DIR/$name.pid"
 done
 
-wait_ready() {
-    local name="$1" url="$2"
-    for _ in $(seq 1 120); do
-        if curl -fsS "$url" >/dev/null 2>&1; then
-            echo "ready: $name ($url)"
-            return 0
-        fi
-        sleep 0.5
-    done
-    echo "not ready after 60 s: $name; last lines of $LOG_DIR/$name.log:" >&2
-    tail -n 20 "$LOG_DIR/$name.log" >&2
-    return 1
-}
 for entry in "${SILOS[@]}"; do
     read -r name _ _ _ http_port _ <<<"$entry"
     wait_ready "$name" "http://127.0.0.1:$http_port/health/ready"

@@ -15,17 +15,30 @@ public static class PaymentLoop
         var opened = Stopwatch.StartNew();
         await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, _) =>
         {
-            var result = await silo.Client.GetGrain<IAccountGrain>(id).OpenAsync(new OpenAccountRequest(
-                "region-a", "EUR", 1_000_000_000, new AccountLimits(50_000, 1_000_000_000, 1_000_000_000, 1_000_000_000)));
-            if (result.Outcome != OpenOutcome.Created)
+            var request = new OpenAccountRequest(
+                "region-a", "EUR", 1_000_000_000, new AccountLimits(50_000, 1_000_000_000, 1_000_000_000, 1_000_000_000));
+            // An unavailable ledger (PostgreSQL restarting) leaves the account unopened or opened: retry settles which.
+            for (var attempt = 1; ; attempt++)
             {
-                throw new InvalidOperationException($"Account {id}: {result.Outcome}");
+                var outcome = (await silo.Client.GetGrain<IAccountGrain>(id).OpenAsync(request)).Outcome;
+                if (outcome is OpenOutcome.Created || (outcome is OpenOutcome.AlreadyExists && attempt > 1))
+                {
+                    return;
+                }
+
+                if (outcome is not OpenOutcome.Unavailable || attempt == 5)
+                {
+                    throw new InvalidOperationException($"Account {id}: {outcome}");
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
         });
         Console.WriteLine($"opened {accounts.Length:N0} accounts in {opened.Elapsed.TotalSeconds:0.0} s");
 
         var latency = new LongConcurrentHistogram(1, 60_000_000, 3);
         var approved = 0L;
+        var unavailable = 0L;
         var measuring = false;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, settings.Concurrency).Select(worker => Task.Run(async () =>
@@ -36,11 +49,15 @@ public static class PaymentLoop
             {
                 var account = accounts[random.Next(accounts.Length)];
                 var started = Stopwatch.GetTimestamp();
-                var result = await silo.Client.GetGrain<IAccountGrain>(account).PayAsync(new PaymentRequest(
+                var outcome = await PayAsync(silo, account, new PaymentRequest(
                     random.NextInt64(100, 5_001), "EUR", "Boulangerie du Port", "5411", $"{prefix}-w{worker}-{sequence++}"));
-                if (result.Payment?.Status == PaymentStatus.Approved)
+                if (outcome == PaymentStatus.Approved)
                 {
                     Interlocked.Increment(ref approved);
+                }
+                else if (outcome is null)
+                {
+                    Interlocked.Increment(ref unavailable);
                 }
 
                 if (Volatile.Read(ref measuring))
@@ -74,8 +91,22 @@ public static class PaymentLoop
             P50Ms: latency.GetValueAtPercentile(50) / 1000.0,
             P99Ms: latency.GetValueAtPercentile(99) / 1000.0,
             SiloProcessCores: cores,
+            Unavailable: Interlocked.Read(ref unavailable),
             ApprovedAnswers: Interlocked.Read(ref approved),
             ApprovedInLedger: await CountApprovedAsync(settings.Postgres, prefix));
+    }
+
+    /// <summary>Approved, declined, or null when the outcome is unknown (unavailable, timed out): then nothing counts as approved.</summary>
+    private static async Task<PaymentStatus?> PayAsync(BenchSilo silo, string account, PaymentRequest request)
+    {
+        try
+        {
+            return (await silo.Client.GetGrain<IAccountGrain>(account).PayAsync(request)).Payment?.Status;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            return null;
+        }
     }
 
     private static async Task<long> CountApprovedAsync(string postgres, string prefix)

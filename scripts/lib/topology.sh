@@ -1,4 +1,4 @@
-# The local topology of both regions, shared by up.sh and down.sh (sourced, not run).
+# The local topology of both regions and the helpers to start it, shared by up.sh, down.sh and bench.sh (sourced, not run).
 # Region a: Redis 6380, silos 11111/30000 (http 8091) and 11112/30001 (http 8092), API 5080.
 # Region b: Redis 6381, silos 11121/30010 (http 8093) and 11122/30011 (http 8094), API 5081.
 # PostgreSQL 55432, shared.
@@ -37,4 +37,19 @@ stop_process() {
         kill -KILL "$pid" 2>/dev/null || true
     fi
     rm -f "$pidfile"
+}
+
+# wait_ready <name> <url> [log file] [seconds]: polls url until it answers; on timeout prints the log's tail.
+wait_ready() {
+    local name="$1" url="$2" log="${3:-$LOG_DIR/$1.log}" seconds="${4:-60}"
+    for _ in $(seq 1 $((seconds * 2))); do
+        if curl -fsS "$url" >/dev/null 2>&1; then
+            echo "ready: $name ($url)"
+            return 0
+        fi
+        sleep 0.5
+    done
+    echo "not ready after $seconds s: $name; last lines of $log:" >&2
+    tail -n 20 "$log" >&2
+    return 1
 }

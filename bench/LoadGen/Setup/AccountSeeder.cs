@@ -8,6 +8,8 @@ namespace Payments.LoadGen.Setup;
 public static class AccountSeeder
 {
     private const int Concurrency = 128;
+    private const int Attempts = 5;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     public static async Task OpenAsync(ApiClient api, IReadOnlyList<AccountSpec> accounts, string target)
     {
@@ -15,9 +17,17 @@ public static class AccountSeeder
         var failed = 0;
         await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (account, _) =>
         {
-            if (!await api.OpenAccountAsync(account))
+            // A 503 (PostgreSQL restarting under another workload) is retried: a second answer of 409 means the first
+            // attempt did open it.
+            for (var attempt = 1; !await api.OpenAccountAsync(account); attempt++)
             {
-                Interlocked.Increment(ref failed);
+                if (attempt == Attempts)
+                {
+                    Interlocked.Increment(ref failed);
+                    return;
+                }
+
+                await Task.Delay(RetryDelay);
             }
         });
         if (failed > 0)
