@@ -48,7 +48,11 @@ public static class Targets
 
     /// <summary>The in-process figures as a list of label/value pairs, for the report.</summary>
     public static IEnumerable<(string Label, string Value)> InProcessFigures(JsonElement json) =>
-        json.EnumerateObject().Select(property => (property.Name, property.Value.ValueKind == JsonValueKind.Number
+        json.EnumerateObject().Select(property => (Words(property.Name), property.Value.ValueKind == JsonValueKind.Number
             ? property.Value.GetDouble().ToString("#,0.##", CultureInfo.InvariantCulture)
             : property.Value.ToString()));
+
+    // "approvedPerSecond" -> "approved per second".
+    private static string Words(string camelCase) =>
+        string.Concat(camelCase.Select(c => char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -30,8 +30,6 @@ public sealed class OperationMix(Func<Random, AccountSpec> pickAccount, MixShare
 
     private long _nextKey;
 
-    public RecentPayments Recent => recent;
-
     public Operation Next(Random random)
     {
         var roll = random.Next(shares.Total);
