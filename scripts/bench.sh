@@ -26,6 +26,9 @@ BASELINE_DB="$PG;Database=payments_baseline"
 INPROCESS_DB="$PG;Database=payments_bench"
 REDIS="127.0.0.1:6380"
 SERVICE_ID="payments-bench-$$"
+# The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
+ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+TERMINAL_KEY="bench-terminal-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 STARTED=()
 stop_started() {
@@ -64,7 +67,7 @@ rm -f "$OUT/inprocess.json"
 timeout 600 dotnet "$BIN/inprocess/Payments.InProcess.dll" --postgres "$INPROCESS_DB" --duration "$DURATION" \
     --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
 
-echo "== starting region-a ($SILO_COUNT silo(s) + API, ServiceId $SERVICE_ID) and the baseline"
+echo "== starting region-a ($SILO_COUNT silo(s) + API in Production, ServiceId $SERVICE_ID) and the baseline"
 loadgen reset-database --postgres "$PAYMENTS_DB"
 loadgen reset-database --postgres "$BASELINE_DB"
 PROCESSES=""
@@ -82,8 +85,10 @@ done
 
 API_PORT="$(free_port)"
 # env(1): the region name in the variable name holds a '-', which a shell assignment refuses.
-env ASPNETCORE_ENVIRONMENT=Development Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
+env ASPNETCORE_ENVIRONMENT=Production Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
     Payments__Clusters__region-a__Redis="$REDIS" ConnectionStrings__Postgres="$PAYMENTS_DB" \
+    Payments__ApiKeys__0__Name=bench-admin Payments__ApiKeys__0__Key="$ADMIN_KEY" Payments__ApiKeys__0__Role=admin \
+    Payments__ApiKeys__1__Name=bench-terminal Payments__ApiKeys__1__Key="$TERMINAL_KEY" Payments__ApiKeys__1__Role=terminal \
     Urls="http://127.0.0.1:$API_PORT" \
     dotnet "$BIN/client.api/Payments.Client.Api.dll" --contentRoot "$BIN/client.api" >"$LOGS/api.log" 2>&1 &
 STARTED+=("$!")
@@ -91,6 +96,7 @@ PROCESSES+="api=$!,"
 
 BASELINE_PORT="$(free_port)"
 ConnectionStrings__Postgres="$BASELINE_DB" Urls="http://127.0.0.1:$BASELINE_PORT" \
+    Baseline__AdminKey="$ADMIN_KEY" Baseline__TerminalKey="$TERMINAL_KEY" \
     dotnet "$BIN/baseline/Payments.Baseline.dll" --contentRoot "$BIN/baseline" >"$LOGS/baseline.log" 2>&1 &
 STARTED+=("$!")
 PROCESSES+="baseline=$!"
@@ -104,9 +110,10 @@ loadgen compare \
     --payments "http://127.0.0.1:$API_PORT" --payments-db "$PAYMENTS_DB" \
     --baseline "http://127.0.0.1:$BASELINE_PORT" --baseline-db "$BASELINE_DB" \
     --duration "$DURATION" --inprocess-json "$OUT/inprocess.json" \
+    --admin-key "$ADMIN_KEY" --terminal-key "$TERMINAL_KEY" \
     --doc docs/benchmarks.md --json "$OUT/loadgen.json" --processes "$PROCESSES" \
     --note "$NOTE" --command "scripts/bench.sh (BENCH_SILOS=$SILO_COUNT BENCH_DURATION=$DURATION)" \
-    --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel); the baseline: 1 ASP.NET Core process on database payments_baseline; the same PostgreSQL (fsync and synchronous_commit on) for both." \
+    --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel, Production environment); the baseline: 1 ASP.NET Core process on database payments_baseline; the same PostgreSQL (fsync and synchronous_commit on) for both." \
     || status=$?
 echo "logs: $LOGS"
 exit "$status"

@@ -60,7 +60,7 @@ public static class CompareCommand
         string system, Uri url, string database, LedgerDialect dialect, CompareSettings settings, string runId,
         AccountSet accounts, CpuMeter cpu)
     {
-        using var api = new ApiClient(url, Math.Max(settings.Terminals, 1024));
+        using var api = new ApiClient(url, Math.Max(settings.Terminals, 1024), settings.Keys);
         var hot = AccountSet.Hot(runId);
         await AccountSeeder.OpenAsync(api, [.. accounts.All, hot], system);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Payments.LoadGen.Http;
 
 namespace Payments.LoadGen.Cli;
 
@@ -22,7 +23,8 @@ public sealed record CompareSettings(
     string MeasuredWhile,
     string Topology,
     string Command,
-    string? Processes)
+    string? Processes,
+    ApiKeys Keys)
 {
     public static CompareSettings From(Arguments args) => new(
         new Uri(args.RequiredText("payments")),
@@ -43,7 +45,8 @@ public sealed record CompareSettings(
         args.Text("note", "nothing else was known to run."),
         args.Text("topology", "as started by scripts/bench.sh."),
         args.Text("command", "scripts/bench.sh"),
-        args.OptionalText("processes"));
+        args.OptionalText("processes"),
+        new ApiKeys(args.Text("admin-key", ApiKeys.Dev.Admin), args.Text("terminal-key", ApiKeys.Dev.Terminal)));
 
     public string Describe(double hottestShare) => string.Join(' ',
         string.Create(CultureInfo.InvariantCulture,

@@ -13,13 +13,14 @@ namespace Payments.LoadGen.Http;
 /// </summary>
 public sealed class ApiClient : IDisposable
 {
-    public const string AdminKey = "dev-admin-key";
-    public const string TerminalKey = "dev-terminal-key";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
+    private readonly string _adminKey;
+    private readonly string _terminalKey;
 
-    public ApiClient(Uri baseAddress, int connections)
+    public ApiClient(Uri baseAddress, int connections, ApiKeys keys)
     {
+        (_adminKey, _terminalKey) = (keys.Admin, keys.Terminal);
         if (!IPAddress.TryParse(baseAddress.Host, out var address) || !IPAddress.IsLoopback(address))
         {
             throw new ArgumentException($"The load generator only targets loopback addresses, not {baseAddress.Host}.");
@@ -42,7 +43,7 @@ public sealed class ApiClient : IDisposable
     {
         OperationKind.Payment => PayAsync(operation),
         OperationKind.Deposit => PostAsync(
-            $"/v1/accounts/{operation.AccountId}/deposits", AdminKey, operation.Key,
+            $"/v1/accounts/{operation.AccountId}/deposits", _adminKey, operation.Key,
             $$"""{"amount":{{operation.Amount}},"currency":"EUR","reference":"loadgen deposit"}""", "deposit"),
         _ => ReadAsync(operation.AccountId),
     };
@@ -52,7 +53,7 @@ public sealed class ApiClient : IDisposable
     {
         var body = string.Create(CultureInfo.InvariantCulture,
             $$$"""{"accountId":"{{{account.AccountId}}}","region":"region-a","currency":"EUR","initialBalance":{{{account.InitialBalance}}},"limits":{"perPayment":{{{account.PerPayment}}},"daily":{{{account.Daily}}},"weekly":{{{account.Weekly}}},"monthly":{{{account.Monthly}}}}}""");
-        using var request = Request(HttpMethod.Post, "/v1/accounts", AdminKey, null, body);
+        using var request = Request(HttpMethod.Post, "/v1/accounts", _adminKey, null, body);
         using var response = await _http.SendAsync(request);
         return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict;
     }
@@ -60,7 +61,7 @@ public sealed class ApiClient : IDisposable
     /// <summary>The balance the API shows for an account.</summary>
     public async Task<long?> BalanceAsync(string accountId)
     {
-        using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", TerminalKey, null, null);
+        using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", _terminalKey, null, null);
         using var response = await _http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
         {
@@ -74,7 +75,7 @@ public sealed class ApiClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     private Task<Answer> PayAsync(Operation payment) => PostAsync(
-        $"/v1/accounts/{payment.AccountId}/payments", TerminalKey, payment.Key,
+        $"/v1/accounts/{payment.AccountId}/payments", _terminalKey, payment.Key,
         $$"""{"amount":{{payment.Amount}},"currency":"EUR","merchant":"{{payment.Merchant}}","mcc":"{{payment.Mcc}}"}""", null);
 
     private async Task<Answer> PostAsync(string path, string apiKey, string key, string body, string? successLabel)
@@ -103,7 +104,7 @@ public sealed class ApiClient : IDisposable
     {
         try
         {
-            using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", TerminalKey, null, null);
+            using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", _terminalKey, null, null);
             using var response = await _http.SendAsync(request);
             var content = await response.Content.ReadAsByteArrayAsync();
             return response.StatusCode == HttpStatusCode.OK
