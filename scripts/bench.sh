@@ -7,7 +7,7 @@
 #   scripts/bench.sh
 #   BENCH_NOTE="a quiet machine." BENCH_SILOS=2 BENCH_DURATION=30 scripts/bench.sh
 #
-# The benchmark region has its own ServiceId and databases (payments_loadgen, payments_baseline, payments_bench,
+# The benchmark region has its own ServiceId and databases (payments_loadgen, payments_baseline, payments_inprocess,
 # dropped and created anew each run), so it never joins or touches a region that scripts/up.sh started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
@@ -23,7 +23,7 @@ DURATION="${BENCH_DURATION:-20}"
 PG="Host=127.0.0.1;Port=55432;Username=postgres;Maximum Pool Size=40"
 PAYMENTS_DB="$PG;Database=payments_loadgen"
 BASELINE_DB="$PG;Database=payments_baseline"
-INPROCESS_DB="$PG;Database=payments_bench"
+INPROCESS_DB="$PG;Database=payments_inprocess"
 REDIS="127.0.0.1:6380"
 SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.

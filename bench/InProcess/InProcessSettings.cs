@@ -17,7 +17,7 @@ public sealed record InProcessSettings(string Postgres, int Accounts, int Concur
             values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
         return new InProcessSettings(
-            values.GetValueOrDefault("postgres") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=payments_bench",
+            values.GetValueOrDefault("postgres") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=payments_inprocess",
             (int)Number("accounts", 5_000),
             (int)Number("concurrency", 1_000),
             TimeSpan.FromSeconds(Number("warmup", 5)),
