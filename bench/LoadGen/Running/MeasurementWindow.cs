@@ -15,11 +15,10 @@ public sealed class MeasurementWindow(string name, RunRecorder recorder, CpuMete
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
+    private long _inFlight;
 
     /// <summary>Cancelled when the measured window ends: terminals finish their request in flight and stop.</summary>
     public CancellationToken Stopping => _stopping.Token;
-
-    private long _inFlight;
 
     /// <summary>Requests sent but not answered yet.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
