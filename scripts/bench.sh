@@ -29,6 +29,9 @@ SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
 ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 TERMINAL_KEY="bench-terminal-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# One terminal key stands for every terminal of the load, so its per-key rate limit (Payments:Security:RateLimits,
+# 2,000/s in production) is raised for the run; the limiter itself stays on.
+RATE_LIMIT="${BENCH_RATE_LIMIT:-1000000}"
 
 STARTED=()
 stop_started() {
@@ -89,6 +92,7 @@ env ASPNETCORE_ENVIRONMENT=Production Payments__Region=region-a Payments__Servic
     Payments__Clusters__region-a__Redis="$REDIS" ConnectionStrings__Postgres="$PAYMENTS_DB" \
     Payments__ApiKeys__0__Name=bench-admin Payments__ApiKeys__0__Key="$ADMIN_KEY" Payments__ApiKeys__0__Role=admin \
     Payments__ApiKeys__1__Name=bench-terminal Payments__ApiKeys__1__Key="$TERMINAL_KEY" Payments__ApiKeys__1__Role=terminal \
+    Payments__Security__RateLimits__Admin="$RATE_LIMIT" Payments__Security__RateLimits__Terminal="$RATE_LIMIT" \
     Urls="http://127.0.0.1:$API_PORT" \
     dotnet "$BIN/client.api/Payments.Client.Api.dll" --contentRoot "$BIN/client.api" >"$LOGS/api.log" 2>&1 &
 STARTED+=("$!")
