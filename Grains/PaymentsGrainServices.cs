@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Hosting;
@@ -8,15 +10,16 @@ using Orleans.Serialization;
 using Payments.Accounts;
 using Payments.Ledger;
 using Payments.Regions;
+using Payments.Settlement;
 
 namespace Payments;
 
-/// <summary>Registers what the grains need on a silo: the ledger and its writer, the region rules, the clock.</summary>
+/// <summary>Registers what the grains need on a silo: the ledger and its writer, the region rules, the settlement, the clock.</summary>
 public static class PaymentsGrainServices
 {
     /// <summary>
-    /// With <c>ConnectionStrings:Postgres</c> the ledger is PostgreSQL; without it, an in-memory ledger (the embedded
-    /// mode and grain tests).
+    /// With <c>ConnectionStrings:Postgres</c> the ledger and the region rules are PostgreSQL; without it, in memory (the
+    /// embedded mode and grain tests), and there is no settlement.
     /// </summary>
     public static IServiceCollection AddPaymentsGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,7 +27,16 @@ public static class PaymentsGrainServices
         services.AddSingleton<LedgerMetrics>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
-        services.TryAddSingleton<IRegionRulesProvider, ConfiguredRegionRules>();
+        services.AddSingleton<ConfiguredRegionRules>();
+        services.AddSingleton<RegionRulesCache>();
+        services.TryAddSingleton<IRegionRulesProvider>(sp => sp.GetRequiredService<RegionRulesCache>());
+        services.AddHostedService(sp => sp.GetRequiredService<RegionRulesCache>());
+        services.Configure<SettlementOptions>(configuration.GetSection("Payments:Settlement"));
+        services.AddSingleton(sp => new SettlementService(
+            sp.GetService<ISettlementStore>(), sp.GetRequiredService<IRegionRulesProvider>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SettlementOptions>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILogger<SettlementService>>()));
+        services.AddHostedService<SettlementScheduling>();
         services.AddSingleton(new SiloRegion(configuration["Payments:Region"] ?? "region-a"));
         services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
         // Orleans refuses reminders shorter than its minimum (1 minute); a shorter snapshot period (tests) lowers it.
@@ -40,11 +52,14 @@ public static class PaymentsGrainServices
         if (string.IsNullOrWhiteSpace(postgres))
         {
             services.TryAddSingleton<ILedgerStore, InMemoryLedgerStore>();
+            services.TryAddSingleton<IRegionRulesStore, InMemoryRegionRulesStore>();
         }
         else
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
+            services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
+            services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
         }
 
         return services;

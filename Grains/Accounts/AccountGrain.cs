@@ -39,6 +39,8 @@ public sealed class AccountGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Only a silo's first activations wait here, until its cache has read every region's rules once.
+        await regions.Ready.WaitAsync(cancellationToken);
         _snapshotSeq = State.LastSeq;
         var replayed = await ReadLedgerAsync(() => CatchUpAsync(cancellationToken));
         logger.LogDebug(

@@ -10,12 +10,18 @@ namespace Payments.Accounts;
 /// <remarks>
 /// A reset hour that falls in a DST gap happens at the first instant after the gap; one that occurs twice
 /// (clocks set back) happens at its first occurrence. So days of 23 and 25 hours fall out by themselves.
+/// After a change of zone or hour (<see cref="CalendarChange"/>) the previous calendar rules until the change takes
+/// effect; the first day of the new calendar starts at that instant and runs to the new calendar's next reset, and
+/// business dates never go back: a day that has ended never reopens, whatever the new zone and hour say.
 /// </remarks>
 public sealed class BusinessCalendar
 {
     private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
     private readonly TimeZoneInfo _zone;
     private readonly int _resetHour;
+    private readonly BusinessCalendar? _previous;
+    private readonly DateTimeOffset _effectiveAt;
+    private readonly DateOnly _firstDate;
 
     public BusinessCalendar(TimeZoneInfo zone, int resetHour)
     {
@@ -25,8 +31,20 @@ public sealed class BusinessCalendar
         _resetHour = resetHour;
     }
 
-    public static BusinessCalendar For(RegionRules rules) =>
-        new(Zones.GetOrAdd(rules.TimeZone, TimeZoneInfo.FindSystemTimeZoneById), rules.ResetHour);
+    /// <summary>The calendar <paramref name="previous"/> until <paramref name="effectiveAt"/>, this zone and hour after.</summary>
+    private BusinessCalendar(BusinessCalendar previous, DateTimeOffset effectiveAt, TimeZoneInfo zone, int resetHour)
+        : this(zone, resetHour)
+    {
+        _previous = previous;
+        _effectiveAt = effectiveAt;
+        _firstDate = previous.BusinessDate(effectiveAt);
+    }
+
+    public static BusinessCalendar For(RegionRules rules) => rules.CalendarChange is { } change
+        ? new BusinessCalendar(
+            new BusinessCalendar(Zone(change.PreviousTimeZone), change.PreviousResetHour),
+            change.EffectiveAt, Zone(rules.TimeZone), rules.ResetHour)
+        : new BusinessCalendar(Zone(rules.TimeZone), rules.ResetHour);
 
     /// <summary>True when <paramref name="timeZone"/> is an IANA zone this machine knows.</summary>
     public static bool IsKnownZone(string timeZone) =>
@@ -35,13 +53,35 @@ public sealed class BusinessCalendar
     /// <summary>The business day that contains <paramref name="instant"/>.</summary>
     public DateOnly BusinessDate(DateTimeOffset instant)
     {
+        if (_previous is not null && instant < _effectiveAt)
+        {
+            return _previous.BusinessDate(instant);
+        }
+
         var local = TimeZoneInfo.ConvertTime(instant, _zone);
         var date = DateOnly.FromDateTime(local.DateTime);
-        return instant < DayStart(date) ? date.AddDays(-1) : date;
+        date = instant < LocalDayStart(date) ? date.AddDays(-1) : date;
+        return _previous is null || date > _firstDate ? date : _firstDate;
     }
 
     /// <summary>The instant business day <paramref name="date"/> starts.</summary>
-    public DateTimeOffset DayStart(DateOnly date) => ToInstant(date.ToDateTime(new TimeOnly(_resetHour, 0)));
+    public DateTimeOffset DayStart(DateOnly date)
+    {
+        if (_previous is null)
+        {
+            return LocalDayStart(date);
+        }
+
+        if (date < _firstDate)
+        {
+            return _previous.DayStart(date);
+        }
+
+        // The first day of this calendar starts when it takes effect; a later one never starts before that (a day
+        // the change skipped has no length).
+        var start = LocalDayStart(date);
+        return date == _firstDate || start < _effectiveAt ? _effectiveAt : start;
+    }
 
     public PeriodBounds Day(DateOnly businessDate) => new(businessDate, DayStart(businessDate), DayStart(businessDate.AddDays(1)));
 
@@ -64,8 +104,13 @@ public sealed class BusinessCalendar
     /// <summary>The 1st that starts the month of <paramref name="businessDate"/>.</summary>
     public static DateOnly MonthKey(DateOnly businessDate) => new(businessDate.Year, businessDate.Month, 1);
 
-    private DateTimeOffset ToInstant(DateTime local)
+    private static TimeZoneInfo Zone(string timeZone) => Zones.GetOrAdd(timeZone, TimeZoneInfo.FindSystemTimeZoneById);
+
+    /// <summary>When <paramref name="date"/> starts by this zone and hour alone.</summary>
+    private DateTimeOffset LocalDayStart(DateOnly date)
     {
+        var local = date.ToDateTime(new TimeOnly(_resetHour, 0));
+
         // In a DST gap the wall-clock time never occurs: move to the first minute that does.
         while (_zone.IsInvalidTime(local))
         {

@@ -4,8 +4,12 @@ using Payments.Contracts;
 
 namespace Payments.Regions;
 
-/// <summary>Region rules read once from configuration (section <c>Payments:Regions:{region}</c>).</summary>
-public sealed class ConfiguredRegionRules : IRegionRulesProvider
+/// <summary>
+/// Region rules read once from configuration (section <c>Payments:Regions:{region}</c>): the regions this deployment
+/// knows, and the rules each region's <see cref="RegionRulesGrain"/> stores on its first start. After that the stored
+/// rules, changed through the admin API, are the truth.
+/// </summary>
+public sealed class ConfiguredRegionRules
 {
     private readonly ImmutableDictionary<string, RegionRules> _rules;
 
@@ -15,8 +19,10 @@ public sealed class ConfiguredRegionRules : IRegionRulesProvider
             .ToImmutableDictionary(section => section.Key, Read, StringComparer.Ordinal);
     }
 
+    /// <summary>The regions this deployment knows.</summary>
     public IReadOnlyCollection<string> Regions => _rules.Keys.ToList();
 
+    /// <summary>The configured rules of <paramref name="region"/>, or null for a region not configured.</summary>
     public RegionRules? Find(string region) => _rules.GetValueOrDefault(region);
 
     private static RegionRules Read(IConfigurationSection section)

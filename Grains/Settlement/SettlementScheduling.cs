@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Payments.Regions;
+
+namespace Payments.Settlement;
+
+/// <summary>At silo start, makes sure the silo's own region has its settlement reminder.</summary>
+public sealed class SettlementScheduling(
+    IGrainFactory grains,
+    SiloRegion silo,
+    IHostApplicationLifetime lifetime,
+    ILogger<SettlementScheduling> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await lifetime.WhenStartedAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<ISettlementGrain>(silo.Name).ScheduleAsync();
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Settlement of {Region} not scheduled yet; retrying", silo.Name);
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+        }
+    }
+}
