@@ -19,6 +19,8 @@ app.MapPaymentsApi();
 app.MapDepositsApi();
 app.MapApiKeysApi();
 app.MapRegionsApi();
+app.MapRegionRulesApi();
+app.MapSettlementsApi();
 await app.RunAsync();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the API tests.</summary>

@@ -35,6 +35,9 @@ public static class ApiProblems
     public static ProblemHttpResult AccountNotFound(string accountId) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.AccountNotFound, "Account not found.", $"No account '{accountId}'.");
 
+    public static ProblemHttpResult UnknownRegion(string region) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.UnknownRegion, "Unknown region.", $"No region '{region}'.");
+
     public static ProblemHttpResult KeyReused() =>
         Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyKeyReused,
             "Idempotency-Key reused.", "This Idempotency-Key was used with a different request.");

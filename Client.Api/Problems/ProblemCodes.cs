@@ -15,6 +15,7 @@ public static class ProblemCodes
     public const string RateLimited = "rate_limited";
     public const string PayloadTooLarge = "payload_too_large";
     public const string Unavailable = "unavailable";
+    public const string SettlementsUnavailable = "settlements_unavailable";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string ApiKeyExists = "api_key_exists";

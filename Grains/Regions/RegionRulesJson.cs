@@ -6,8 +6,8 @@ namespace Payments.Regions;
 /// <summary>Region rules as JSON (camelCase, as the API shows them): the stored form and the audit's before/after.</summary>
 public static class RegionRulesJson
 {
-    public const string SeedAction = "region_rules.seed";
-    public const string UpdateAction = "region_rules.update";
+    public const string SeedAction = "region_rules.seeded";
+    public const string UpdateAction = "region_rules.updated";
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
@@ -20,6 +20,6 @@ public static class RegionRulesJson
             Version = version,
         };
 
-    /// <summary>The audit target of a region's rules.</summary>
-    public static string Target(string region) => $"regions/{region}/rules";
+    /// <summary>The audit target of a region's rules, <c>kind:id</c> as for every admin audit row.</summary>
+    public static string Target(string region) => $"region:{region}";
 }

@@ -1,0 +1,18 @@
+using Payments.Contracts;
+
+namespace Payments.Api.Apis;
+
+/// <summary><c>PUT /v1/regions/{region}/rules</c>: the whole rules and the version they were read at.</summary>
+public sealed record RegionRulesBody(
+    string? TimeZone, int? ResetHour, string? Currency, long? MaxPerPayment, LimitsBody? DefaultLimits,
+    string[]? BlockedMccs, long? Version)
+{
+    public RegionRules ToRules() => new(
+        TimeZone!, ResetHour!.Value, Currency!, MaxPerPayment!.Value,
+        new LimitSet(DefaultLimits!.PerPayment!.Value, DefaultLimits.Daily!.Value, DefaultLimits.Weekly!.Value, DefaultLimits.Monthly!.Value),
+        [.. BlockedMccs!], Version!.Value);
+}
+
+/// <summary>A page of one region's settlement of one business day; <c>run</c> is null until the day is settled.</summary>
+public sealed record SettlementListResponse(
+    string Region, DateOnly BusinessDate, SettlementRun? Run, IReadOnlyList<AccountSettlement> Items, string? Next);
