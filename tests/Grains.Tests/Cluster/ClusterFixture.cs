@@ -38,6 +38,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Payments:Regions:region-a:BlockedMccs:0"] = TestRules.BlockedMcc,
     };
 
+    /// <summary>Regions only the rules tests change (each test its own), configured like region-a.</summary>
+    public static readonly string[] RulesTestRegions = ["rules-test", "calendar-later", "calendar-earlier", "calendar-west"];
+
     private InProcessTestCluster? _cluster;
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -61,6 +64,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(Settings);
+            host.Configuration.AddInMemoryCollection(RulesTestRegions.SelectMany(region => Settings
+                .Where(setting => setting.Key.StartsWith("Payments:Regions:region-a:", StringComparison.Ordinal))
+                .Select(setting => KeyValuePair.Create(setting.Key.Replace("region-a", region, StringComparison.Ordinal), setting.Value))));
 
             // Before AddPaymentsGrains, which only adds the system clock when none is registered.
             host.Services.AddSingleton<TimeProvider>(Clock);
