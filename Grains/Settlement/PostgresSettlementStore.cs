@@ -15,6 +15,9 @@ namespace Payments.Settlement;
 /// ledger rows of the next day go on being inserted) and writes only the settlement tables. A chunk scans ledger
 /// rows of every region for the day and keeps its region's accounts: the ledger has no region column. The
 /// settlement insert is a data-modifying CTE, which PostgreSQL runs to completion whether or not it is read.
+/// The statement is shaped so that each chunk costs only its own rows: the progress mark is a scalar subquery (so it
+/// bounds the index range scan instead of filtering from the day's first row), and each account is looked up by its
+/// key (the LIMIT keeps the planner from turning the lookup into a join that reads the whole directory).
 /// </remarks>
 public sealed class PostgresSettlementStore(NpgsqlDataSource dataSource, IOptions<SettlementOptions> options) : ISettlementStore
 {
@@ -30,15 +33,19 @@ public sealed class PostgresSettlementStore(NpgsqlDataSource dataSource, IOption
                    count(*) FILTER (WHERE l.kind = 'payment' AND l.status = 'declined') AS declined_count,
                    count(*) FILTER (WHERE l.kind = 'deposit') AS deposit_count,
                    coalesce(sum(l.amount) FILTER (WHERE l.kind = 'deposit'), 0) AS deposit_amount
-            FROM ledger l, run
-            WHERE l.business_date = @date AND l.account_id > run.after_account
+            FROM ledger l
+            WHERE l.business_date = @date AND l.account_id > (SELECT after_account FROM run)
+              AND l.kind IN ('payment', 'deposit')
             GROUP BY l.account_id
             ORDER BY l.account_id
             LIMIT @chunk),
         regional AS (
             SELECT t.*, a.currency
-            FROM totals t JOIN accounts a ON a.account_id = t.account_id
-            WHERE a.home_region = @region),
+            FROM totals t
+            CROSS JOIN LATERAL (
+                SELECT currency FROM accounts
+                WHERE account_id = t.account_id AND home_region = @region
+                LIMIT 1) a),
         settled AS (
             INSERT INTO settlements AS s (region, business_date, account_id, currency, approved_count, approved_amount,
                                           declined_count, deposit_count, deposit_amount, settled_at)

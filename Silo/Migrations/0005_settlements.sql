@@ -1,5 +1,5 @@
 -- The off-peak settlement: each closed business day of a region totalled per account from the ledger.
--- One row per (region, business day, account) that had ledger rows that day; written set-based by chunks of
+-- One row per (region, business day, account) that had payments or deposits that day; written set-based by chunks of
 -- accounts, each chunk in one statement with its progress, so a run resumes where it stopped and running it
 -- again writes the same rows.
 CREATE TABLE IF NOT EXISTS settlements (
