@@ -30,28 +30,38 @@ public sealed class RegionRulesCache(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Grain calls work once the silo has started, which is when the host reports it started.
+        // Grain calls work from when the host has started until it begins to stop: a call in flight while the silo
+        // shuts down would hold the host's shutdown until the call times out.
         await lifetime.WhenStartedAsync(stoppingToken);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var token = running.Token;
         using var timer = new PeriodicTimer(RefreshPeriod);
         var unanswered = configured.Regions.ToHashSet(StringComparer.Ordinal);
-        do
+        try
         {
-            var regions = configured.Regions.ToList();
-            var answered = await Task.WhenAll(regions.Select(RefreshAsync));
-            unanswered.ExceptWith(regions.Where((_, i) => answered[i]));
-            if (unanswered.Count == 0)
+            do
             {
-                _ready.TrySetResult();
+                var regions = configured.Regions.ToList();
+                var answered = await Task.WhenAll(regions.Select(region => RefreshAsync(region, token)));
+                unanswered.ExceptWith(regions.Where((_, i) => answered[i]));
+                if (unanswered.Count == 0)
+                {
+                    _ready.TrySetResult();
+                }
             }
+            while (await timer.WaitForNextTickAsync(token));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The host is stopping: the rules last read stay in force for the grains still deactivating.
+        }
     }
 
-    private async Task<bool> RefreshAsync(string region)
+    private async Task<bool> RefreshAsync(string region, CancellationToken cancellationToken)
     {
         try
         {
-            if (await grains.GetGrain<IRegionRulesGrain>(region).GetRulesAsync() is { } fresh
+            if (await grains.GetGrain<IRegionRulesGrain>(region).GetRulesAsync().WaitAsync(cancellationToken) is { } fresh
                 && (Find(region) is not { } known || fresh.Version > known.Version))
             {
                 ImmutableInterlocked.Update(ref _rules, (rules, value) => rules.SetItem(region, value), fresh);
@@ -60,7 +70,7 @@ public sealed class RegionRulesCache(
 
             return true;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Rules of {Region} not refreshed; version {Version} stays in force", region, Find(region)?.Version);
             return false;

@@ -16,17 +16,22 @@ public sealed class SettlementScheduling(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await lifetime.WhenStartedAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        while (!running.IsCancellationRequested)
         {
             try
             {
-                await grains.GetGrain<ISettlementGrain>(silo.Name).ScheduleAsync();
+                await grains.GetGrain<ISettlementGrain>(silo.Name).ScheduleAsync().WaitAsync(running.Token);
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (running.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 logger.LogWarning(ex, "Settlement of {Region} not scheduled yet; retrying", silo.Name);
-                await Task.Delay(RetryDelay, stoppingToken);
+                await Task.Delay(RetryDelay, running.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

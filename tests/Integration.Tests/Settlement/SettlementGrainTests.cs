@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Orleans.Hosting;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+using Payments.Contracts;
+using Payments.Integration.Tests.Infrastructure;
+
+namespace Payments.Integration.Tests.Settlement;
+
+/// <summary>
+/// The settlement as the reminder runs it, on a silo with the real PostgreSQL and a fake clock: accounts pay through
+/// their grains during a business day of a region of the test's own, the clock passes the region's reset, and the
+/// closed day is totalled and read back a page at a time.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
+{
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private readonly string _region = Settlement.LedgerRows.NewRegion();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly DateOnly _day = Settlement.LedgerRows.NewBusinessDate();
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _clock.SetUtcNow(Local(_day, 11));
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = $"payments-it-{Guid.NewGuid():N}";
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = servers.PostgresConnectionString,
+                ["Payments:Region"] = _region,
+                [$"Payments:Regions:{_region}:TimeZone"] = "Europe/Paris",
+                [$"Payments:Regions:{_region}:ResetHour"] = "3",
+                [$"Payments:Regions:{_region}:Currency"] = "EUR",
+            });
+            host.Services.AddSingleton<TimeProvider>(_clock);
+            host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            host.Services.AddKeyedSingleton(ReminderTimeProviderNames.Reminders, TimeProvider.System);
+            host.Services.AddPaymentsGrains(host.Configuration);
+        });
+        // Snapshots on PostgreSQL as on a real silo (memory storage is a grain, gone before the accounts deactivate).
+        builder.ConfigureSilo((_, silo) => silo
+            .AddAdoNetGrainStorage("accounts", options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = servers.PostgresConnectionString;
+            })
+            .UseInMemoryReminderService());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Closed_day_is_settled_after_the_local_reset_and_read_back_page_by_page()
+    {
+        var accounts = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var account = _cluster.Client.GetGrain<IAccountGrain>($"acc-{Guid.NewGuid():N}");
+            Assert.Equal(OpenOutcome.Created, (await account.OpenAsync(new OpenAccountRequest(_region, "EUR", 100_000, AccountLimits.None))).Outcome);
+            await account.PayAsync(new PaymentRequest(1_000 * (i + 1), "EUR", "Shop", "5411", null));
+            await account.PayAsync(new PaymentRequest(60_000, "EUR", "Shop", "5411", null));
+            await account.DepositAsync(new DepositRequest(250, "EUR", "refund", null));
+            accounts.Add(account.GetPrimaryKeyString());
+        }
+
+        var settlement = _cluster.Client.GetGrain<ISettlementGrain>(_region);
+        _clock.SetUtcNow(Local(_day.AddDays(1), 3).AddMinutes(1));
+        var early = await settlement.SettleDueDaysAsync();
+        _clock.SetUtcNow(Local(_day.AddDays(1), 3).AddMinutes(2));
+        var due = await settlement.SettleDueDaysAsync();
+        var again = await settlement.SettleDueDaysAsync();
+
+        Assert.DoesNotContain(early, run => run.BusinessDate == _day);
+        var run = Assert.Single(due, run => run.BusinessDate == _day);
+        Assert.Equal((5L, _region), (run.Accounts, run.Region));
+        Assert.Empty(again);
+        var first = await settlement.ListAsync(_day, 3, null);
+        var second = await settlement.ListAsync(_day, 3, first.NextBeforeAccountId);
+        Assert.Equal(SettlementReadOutcome.Found, first.Outcome);
+        Assert.NotNull(first.Run!.FinishedAt);
+        Assert.Null(second.NextBeforeAccountId);
+        var lines = first.Items.Concat(second.Items).Reverse()
+            .Select(s => string.Join('|', s.AccountId, s.Currency, s.ApprovedCount, s.ApprovedAmount, s.DeclinedCount, s.DepositCount, s.DepositAmount));
+        await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
+        Assert.Equal(await SettlementSql.ExpectedFromLedgerAsync(db, _region, _day), lines);
+        Assert.Equal(accounts.Order(StringComparer.Ordinal), lines.Select(line => line.Split('|')[0]).Order(StringComparer.Ordinal));
+        Assert.All(lines, line => Assert.Matches(@"\|EUR\|1\|[1-5]000\|1\|1\|250$", line));
+    }
+
+    [Fact]
+    public async Task Settlement_of_an_unknown_region_is_not_found()
+    {
+        var page = await _cluster.Client.GetGrain<ISettlementGrain>("nowhere").ListAsync(_day, 10, null);
+
+        Assert.Equal(SettlementReadOutcome.UnknownRegion, page.Outcome);
+    }
+
+    private static DateTimeOffset Local(DateOnly date, int hour) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(new TimeOnly(hour, 0)), Paris), TimeSpan.Zero);
+}
