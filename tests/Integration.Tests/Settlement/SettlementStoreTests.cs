@@ -98,6 +98,25 @@ public sealed class SettlementStoreTests(RealServers servers) : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Rows_already_there_ahead_of_the_progress_mark_are_corrected_not_duplicated()
+    {
+        await SeedDayAsync(new LedgerRows(_db), accounts: 7);
+        await Store.SettleAsync(_region, _day, again: false, CancellationToken.None);
+        // An operator dropped the run to have the day settled afresh, and one row was damaged meanwhile.
+        await ExecuteAsync(
+            """
+            DELETE FROM settlement_runs WHERE region = @region AND business_date = @date;
+            UPDATE settlements SET approved_amount = 1 WHERE region = @region AND business_date = @date
+              AND account_id = (SELECT max(account_id) FROM settlements WHERE region = @region AND business_date = @date);
+            """);
+
+        var run = await Store.SettleAsync(_region, _day, again: false, CancellationToken.None);
+
+        Assert.Equal(7, run.Accounts);
+        Assert.Equal(await SettlementSql.ExpectedFromLedgerAsync(_db, _region, _day), await SettlementSql.SettledAsync(_db, _region, _day));
+    }
+
+    [Fact]
     public async Task Two_runners_of_the_same_day_take_turns_and_count_each_account_once()
     {
         await SeedDayAsync(new LedgerRows(_db), accounts: 30);

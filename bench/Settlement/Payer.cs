@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using HdrHistogram;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Payments.Contracts;
+using Payments.Ledger;
+
+namespace Payments.Bench.Settlement;
+
+/// <summary>
+/// Closed-loop payers, each like an account grain: it appends its account's next payment row through the silo's real
+/// <see cref="LedgerWriter"/> (group commit into <see cref="PostgresLedgerStore"/>) and waits until it is durable,
+/// then appends the next. The latency of each append goes to the histogram of the phase in progress.
+/// </summary>
+internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDisposable
+{
+    private readonly LedgerWriter _writer = new(new PostgresLedgerStore(dataSource), new LedgerMetrics(), NullLogger<LedgerWriter>.Instance);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private LongConcurrentHistogram _phase = NewHistogram();
+
+    /// <summary>Opens the payers' accounts and starts paying, dated the day after the settled one.</summary>
+    public async Task StartAsync()
+    {
+        await _writer.StartAsync(CancellationToken.None);
+        var store = new PostgresLedgerStore(dataSource);
+        for (var i = 0; i < payers; i++)
+        {
+            var id = $"payer-{i:D4}";
+            var open = Entry(id, 1, EntryKind.Open, 1_000_000_000, 1_000_000_000,
+                new AccountSettings(BenchDatabase.Region, AccountLimits.None, AccountStatus.Active));
+            await store.OpenAccountAsync(open, CancellationToken.None);
+            _loops.Add(Task.Run(() => PayAsync(id)));
+        }
+    }
+
+    /// <summary>Starts a new phase; returns the latencies (microseconds) of the one that ends.</summary>
+    public LongConcurrentHistogram NextPhase() => Interlocked.Exchange(ref _phase, NewHistogram());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_loops);
+        await _writer.StopAsync(CancellationToken.None);
+        _writer.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task PayAsync(string accountId)
+    {
+        long balance = 1_000_000_000;
+        for (long seq = 2; !_stop.IsCancellationRequested; seq++)
+        {
+            balance -= 1;
+            var started = Stopwatch.GetTimestamp();
+            if (!await _writer.AppendAsync(Entry(accountId, seq, EntryKind.Payment, 1, balance, null)))
+            {
+                throw new InvalidOperationException($"Payment {seq} of {accountId} was refused by the ledger.");
+            }
+
+            Volatile.Read(ref _phase).RecordValue((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+    }
+
+    private static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
+
+    private static LedgerEntry Entry(string accountId, long seq, EntryKind kind, long amount, long balanceAfter, AccountSettings? settings) => new(
+        accountId, seq, kind, $"{kind}-{seq}", "bench", amount, "EUR", kind == EntryKind.Payment ? "Boulangerie" : null,
+        kind == EntryKind.Payment ? "5411" : null, null, PaymentStatus.Approved, null, balanceAfter, DateTimeOffset.UtcNow,
+        BenchDatabase.Day.AddDays(1), BenchDatabase.Region, settings);
+}
