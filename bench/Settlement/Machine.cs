@@ -14,6 +14,10 @@ internal sealed record Machine(int Cores, string Memory, string Os, string Runti
             RuntimeInformation.FrameworkDescription, $"PostgreSQL {postgres}");
     }
 
+    /// <summary>The 1-minute load average: how busy the shared cores were.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     public override string ToString() => $"{Cores} cores, {Memory} RAM, {Os}, {Runtime}, {Postgres} (same machine)";
 
     private static string MemoryTotal()

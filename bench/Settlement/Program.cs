@@ -14,6 +14,7 @@ var dayRows = await database.FillAsync();
 
 await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
 var machine = await Machine.DescribeAsync(dataSource);
+var loadBefore = Machine.LoadAverage();
 var store = new PostgresSettlementStore(dataSource, Options.Create(new SettlementOptions { ChunkSize = options.ChunkSize }));
 
 LongConcurrentHistogram baseline, during;
@@ -46,16 +47,18 @@ var matches = await ScalarAsync(
     """);
 
 Console.WriteLine("Settling the same day again from scratch with nothing else running...");
-await ExecuteAsync("TRUNCATE settlements");
+await ExecuteAsync("TRUNCATE settlements, settlement_runs");
 var alone = Stopwatch.StartNew();
-await store.SettleAsync(BenchDatabase.Region, BenchDatabase.Day, again: true, CancellationToken.None);
+await store.SettleAsync(BenchDatabase.Region, BenchDatabase.Day, again: false, CancellationToken.None);
 var quiet = alone.Elapsed;
 
+var loadAfter = Machine.LoadAverage();
 var (rateUnderLoad, rateAlone) = (options.Accounts / underLoad.TotalSeconds, options.Accounts / quiet.TotalSeconds);
 var ratio = (double)during.GetValueAtPercentile(99) / baseline.GetValueAtPercentile(99);
 var report = string.Create(CultureInfo.InvariantCulture, $"""
     Measured {DateTimeOffset.UtcNow:yyyy-MM-dd} by `dotnet run -c Release --project bench/Settlement` (options: {options.Accounts:N0} accounts,
-    chunks of {options.ChunkSize:N0}, {options.Payers} payers). Machine: {machine}.
+    chunks of {options.ChunkSize:N0}, {options.Payers} payers). Machine: {machine}; load average {loadBefore} before
+    the measurements and {loadAfter} after (the machine is shared: other work runs on the same cores).
 
     One business day of region-a: {options.Accounts:N0} accounts with activity and {dayRows:N0} ledger rows on the day
     (plus each account's open row a month before), loaded by binary COPY into a database of its own, then
