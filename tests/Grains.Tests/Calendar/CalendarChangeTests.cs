@@ -1,7 +1,7 @@
-using System.Globalization;
 using Payments.Accounts;
 using Payments.Contracts;
 using Payments.Grains.Tests.Support;
+using static Payments.Grains.Tests.Support.TestRules;
 using Payments.Regions;
 
 namespace Payments.Grains.Tests.Calendar;
@@ -151,8 +151,4 @@ public sealed class CalendarChangeTests
     }
 
     private static (DateTimeOffset Start, DateTimeOffset End) Bounds(PeriodBounds bounds) => (bounds.Start, bounds.End);
-
-    private static DateTimeOffset At(string instant) => DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
-
-    private static DateOnly Date(string date) => DateOnly.Parse(date, CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Payments.Accounts;
 using Payments.Grains.Tests.Support;
+using static Payments.Grains.Tests.Support.TestRules;
 using Payments.Settlement;
 
 namespace Payments.Grains.Tests.Calendar;
@@ -53,8 +53,4 @@ public sealed class SettlementScheduleTests
         Assert.False(SettlementSchedule.IsAligned(kolkata, At("2026-11-26T02:02:00Z"), Grace));
         Assert.True(SettlementSchedule.IsAligned(kolkata, At("2026-11-25T21:32:00Z"), Grace));
     }
-
-    private static DateTimeOffset At(string instant) => DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
-
-    private static DateOnly Date(string date) => DateOnly.Parse(date, CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Payments.Contracts;
 
 namespace Payments.Grains.Tests.Support;
@@ -16,6 +17,12 @@ internal static class TestRules
 
     public static RegionRules In(string timeZone, int resetHour) =>
         new(timeZone, resetHour, "EUR", 1_000_000, Defaults, ImmutableArray.Create(BlockedMcc), 1);
+
+    /// <summary>An instant written in ISO 8601, e.g. "2026-11-25T02:00:00Z".</summary>
+    public static DateTimeOffset At(string instant) => DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
+
+    /// <summary>A business date written YYYY-MM-DD.</summary>
+    public static DateOnly Date(string date) => DateOnly.Parse(date, CultureInfo.InvariantCulture);
 
     /// <summary>An instant given as UTC wall-clock parts, to keep expectations readable.</summary>
     public static DateTimeOffset Utc(int year, int month, int day, int hour, int minute = 0) =>
