@@ -22,7 +22,7 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
     /// <summary>Opens the payers' accounts and starts paying, dated the day after the settled one.</summary>
     public async Task StartAsync()
     {
-        await _writer.StartAsync(CancellationToken.None);
+        await _writer.StartingAsync(CancellationToken.None);
         var store = new PostgresLedgerStore(dataSource);
         for (var i = 0; i < payers; i++)
         {
@@ -41,8 +41,7 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_loops);
-        await _writer.StopAsync(CancellationToken.None);
-        _writer.Dispose();
+        await _writer.StoppedAsync(CancellationToken.None);
         _stop.Dispose();
     }
 

@@ -22,7 +22,7 @@ public sealed class RegionRulesGrainTests(ClusterFixture cluster)
         var rules = await Rules.GetRulesAsync();
 
         Assert.NotNull(rules);
-        var seed = Assert.Single(Store.Audit, row => row.Action == "region_rules.seed" && row.Target == $"regions/{Region}/rules");
+        var seed = Assert.Single(Store.Audit, row => row.Action == "region_rules.seeded" && row.Target == $"region:{Region}");
         Assert.Equal(RegionRulesGrain.SeedActor, seed.Actor);
         Assert.Null(seed.Before);
         var seeded = RegionRulesJson.Read(seed.After!, 1);
@@ -35,7 +35,7 @@ public sealed class RegionRulesGrainTests(ClusterFixture cluster)
     public async Task Update_with_a_stale_version_is_a_conflict_and_writes_nothing()
     {
         var read = (await Rules.GetRulesAsync())!;
-        var updates = Store.Audit.Count(row => row.Action == "region_rules.update");
+        var updates = Store.Audit.Count(row => row.Action == "region_rules.updated");
 
         var first = await Rules.UpdateRulesAsync(new RulesUpdate(read with { MaxPerPayment = 900_000 }, "ops-1"));
         var stale = await Rules.UpdateRulesAsync(new RulesUpdate(read with { MaxPerPayment = 800_000 }, "ops-2"));
@@ -45,8 +45,8 @@ public sealed class RegionRulesGrainTests(ClusterFixture cluster)
         Assert.Equal(RulesUpdateOutcome.VersionConflict, stale.Outcome);
         AssertSame(first.Rules, stale.Rules);
         AssertSame(first.Rules, await Store.FindAsync(Region, CancellationToken.None));
-        Assert.Equal(updates + 1, Store.Audit.Count(row => row.Action == "region_rules.update"));
-        Assert.Equal("ops-1", Store.Audit.Last(row => row.Action == "region_rules.update").Actor);
+        Assert.Equal(updates + 1, Store.Audit.Count(row => row.Action == "region_rules.updated"));
+        Assert.Equal("ops-1", Store.Audit.Last(row => row.Action == "region_rules.updated").Actor);
     }
 
     [Fact]

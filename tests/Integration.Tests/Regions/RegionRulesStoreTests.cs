@@ -28,7 +28,7 @@ public sealed class RegionRulesStoreTests(RealServers servers) : IAsyncDisposabl
         Assert.All(seeds, seed => Assert.Equal(1, seed.Version));
         Assert.Single(seeds.Select(seed => seed.MaxPerPayment).Distinct());
         var audit = Assert.Single(await AuditAsync());
-        Assert.Equal(("region_rules.seed", $"regions/{_region}/rules"), (audit.Action, audit.Target));
+        Assert.Equal(("region_rules.seeded", $"region:{_region}"), (audit.Action, audit.Target));
         Assert.Equal(seeds[0].MaxPerPayment, (long?)audit.After!["maxPerPayment"]);
     }
 
@@ -48,7 +48,7 @@ public sealed class RegionRulesStoreTests(RealServers servers) : IAsyncDisposabl
         Assert.True(replaced);
         var stored = (await Store.FindAsync(_region, CancellationToken.None))!;
         Assert.Equal(RegionRulesJson.Write(next), RegionRulesJson.Write(stored));
-        var update = (await AuditAsync()).Single(row => row.Action == "region_rules.update");
+        var update = (await AuditAsync()).Single(row => row.Action == "region_rules.updated");
         Assert.Equal("dev-admin", update.Actor);
         Assert.Equal((1L, 2L), ((long)update.Before!["version"]!, (long)update.After!["version"]!));
         Assert.Equal("2026-11-26T02:00:00+00:00", (string?)update.After["calendarChange"]!["effectiveAt"]);
@@ -75,7 +75,7 @@ public sealed class RegionRulesStoreTests(RealServers servers) : IAsyncDisposabl
     {
         await using var command = _db.CreateCommand(
             "SELECT actor, action, target, before::text, after::text FROM admin_audit WHERE target = @target ORDER BY id");
-        command.Parameters.AddWithValue("target", $"regions/{_region}/rules");
+        command.Parameters.AddWithValue("target", $"region:{_region}");
         var rows = new List<(string, string, string, JsonNode?, JsonNode?)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -58,7 +58,7 @@ public sealed class RulesAcrossRegionsTests(RealServers servers, ITestOutputHelp
         Assert.True(propagation <= Contract, $"The change took {propagation} to reach region-b.");
         Assert.Equal(("dev-admin", 2L), await LastAuditAsync(region));
         var regions = JsonNode.Parse(await adminA.GetStringAsync("/v1/regions"))!["items"]!.AsArray();
-        Assert.Equal(["region-a:connected", "region-b:connected"], regions.Select(r => $"{r!["region"]}:{r["status"]}"));
+        Assert.Equal(["region-a:True", "region-b:True"], regions.Select(r => $"{r!["region"]}:{(bool)r["connected"]!}"));
     }
 
     /// <summary>Pays 1 with MCC 6012 and returns the decline reason, or "approved".</summary>
@@ -75,8 +75,8 @@ public sealed class RulesAcrossRegionsTests(RealServers servers, ITestOutputHelp
     {
         await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
         await using var command = db.CreateCommand(
-            "SELECT actor, (after->>'version')::bigint FROM admin_audit WHERE target = @target AND action = 'region_rules.update' ORDER BY id DESC LIMIT 1");
-        command.Parameters.AddWithValue("target", $"regions/{region}/rules");
+            "SELECT actor, (after->>'version')::bigint FROM admin_audit WHERE target = @target AND action = 'region_rules.updated' ORDER BY id DESC LIMIT 1");
+        command.Parameters.AddWithValue("target", $"region:{region}");
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         return (reader.GetString(0), reader.GetInt64(1));
