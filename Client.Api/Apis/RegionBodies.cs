@@ -1,11 +1,15 @@
+using System.Text.Json;
 using Payments.Contracts;
 
 namespace Payments.Api.Apis;
 
-/// <summary><c>PUT /v1/regions/{region}/rules</c>: the whole rules and the version they were read at.</summary>
+/// <summary>
+/// <c>PUT /v1/regions/{region}/rules</c>: the whole rules and the version they were read at. <c>calendarChange</c> is
+/// accepted so that the document read can be sent back as it is, and ignored: the server works it out.
+/// </summary>
 public sealed record RegionRulesBody(
     string? TimeZone, int? ResetHour, string? Currency, long? MaxPerPayment, LimitsBody? DefaultLimits,
-    string[]? BlockedMccs, long? Version)
+    string[]? BlockedMccs, long? Version, JsonElement? CalendarChange)
 {
     public RegionRules ToRules() => new(
         TimeZone!, ResetHour!.Value, Currency!, MaxPerPayment!.Value,
