@@ -81,7 +81,7 @@ internal sealed class BenchDatabase(BenchOptions options)
             await ledger.CompleteAsync();
         }
 
-        Console.WriteLine($"Loaded {options.Accounts:N0} accounts and {dayRows:N0} ledger rows on {Day} in {started.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"Loaded {options.Accounts:N0} accounts and {dayRows:N0} ledger rows on {Day:yyyy-MM-dd} in {started.Elapsed.TotalSeconds:F1} s");
         started.Restart();
         // What autovacuum would have done to yesterday's rows by the reset: statistics and visibility.
         await Execute(connection, "VACUUM (ANALYZE) accounts, ledger");
