@@ -64,8 +64,16 @@ public sealed class AccountRouter(
             }
             catch (Exception ex) when (TransportFailures.Is(ex))
             {
-                cluster.RecordFailure(TransportFailures.Describe(ex));
-                if (attempt + 1 >= attempts)
+                // A refused connection is the cluster's fault. A call that merely ran out of time may be one busy
+                // account (a hot account queues its own payments): it counts against the cluster, and is repeated
+                // elsewhere, only once the cluster's probes (a stateless grain, no account queue) say it is sick too.
+                var busyNotSick = ex is TimeoutException && cluster.TakesTraffic;
+                if (!busyNotSick)
+                {
+                    cluster.RecordFailure(TransportFailures.Describe(ex));
+                }
+
+                if (busyNotSick || attempt + 1 >= attempts)
                 {
                     throw new ClusterUnavailableException($"The cluster of {cluster.Region} did not answer.", ex);
                 }

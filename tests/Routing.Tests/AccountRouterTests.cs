@@ -86,16 +86,36 @@ public sealed class AccountRouterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Call_that_hangs_past_its_deadline_counts_as_unreachable_and_is_repeated_on_the_local_cluster()
+    public async Task Call_that_hangs_past_its_deadline_on_a_cluster_whose_probes_fail_is_repeated_on_the_local_cluster()
     {
         _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Hangs;
+        for (var i = 0; i < RoutingHarness.Options.FailureThreshold; i++)
+        {
+            _routing.HealthOf("region-a").RecordFailure("probe: TimeoutException");
+        }
 
         var call = _routing.DecidedByAsync("acc-a");
         _routing.Time.Advance(RoutingHarness.Options.CallTimeout);
         var decidedBy = await call;
 
         Assert.Equal("region-b", decidedBy);
-        Assert.StartsWith("TimeoutException", _routing.HealthOf("region-a").LastFailure);
+    }
+
+    [Fact]
+    public async Task Call_that_hangs_past_its_deadline_while_probes_succeed_is_a_busy_account_not_a_failover()
+    {
+        _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Hangs;
+        var localCalls = _routing.Clusters["region-b"].Calls;
+
+        for (var i = 0; i < RoutingHarness.Options.FailureThreshold; i++)
+        {
+            var call = _routing.DecidedByAsync("acc-a");
+            _routing.Time.Advance(RoutingHarness.Options.CallTimeout);
+            await Assert.ThrowsAsync<ClusterUnavailableException>(() => call);
+        }
+
+        Assert.Equal(localCalls, _routing.Clusters["region-b"].Calls);
+        Assert.Equal(BreakerState.Closed, _routing.HealthOf("region-a").Breaker);
     }
 
     [Fact]
