@@ -6,17 +6,19 @@ namespace Payments.Api.Routing;
 /// <summary>
 /// The Orleans client of one region's cluster, in a host of its own (one process can hold clients of several
 /// clusters that way). It connects in the background and keeps trying, so an unreachable cluster never stops the
-/// API from starting.
+/// API from starting. Its logs go through the API's loggers, and its calls carry the caller's trace context.
 /// </summary>
-public sealed class RegionCluster(ClusterSettings settings, string serviceId, ILogger logger) : IAsyncDisposable
+public sealed class RegionCluster(ClusterSettings settings, string serviceId, ILoggerFactory loggers, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private IHost? _host;
+    private IClusterClient? _client;
+    private int _gateways;
 
     public string Region => settings.Region;
 
-    /// <summary>The connected client, or null while the cluster has not been reached.</summary>
-    public IClusterClient? Client { get; private set; }
+    /// <summary>The connected client, or null while the cluster has not been reached or no gateway of it is connected.</summary>
+    public IClusterClient? Client => Volatile.Read(ref _gateways) > 0 ? _client : null;
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +29,7 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             {
                 await host.StartAsync(cancellationToken);
                 _host = host;
-                Client = host.Services.GetRequiredService<IClusterClient>();
+                _client = host.Services.GetRequiredService<IClusterClient>();
                 logger.LogInformation("Connected to the cluster of {Region}", Region);
                 return;
             }
@@ -50,9 +52,12 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
     }
 
     private IHost BuildHost() => Host.CreateDefaultBuilder()
-        .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+        .ConfigureLogging(logging => logging.ClearProviders())
+        .ConfigureServices(services => services.AddSingleton(loggers))
         .UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(new GatewayWatch(this, logger));
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = settings.Region;
@@ -73,4 +78,23 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             }
         })
         .Build();
+
+    /// <summary>Counts the client's open gateway connections, so that a cluster whose silos are all gone reads as not connected.</summary>
+    private sealed class GatewayWatch(RegionCluster cluster, ILogger logger) : IClusterConnectionStatusObserver
+    {
+        public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+        {
+            Volatile.Write(ref cluster._gateways, currentNumberOfGateways);
+            if (connectionRecovered)
+            {
+                logger.LogInformation("Gateways of the cluster of {Region} reachable again", cluster.Region);
+            }
+        }
+
+        public void NotifyClusterConnectionLost()
+        {
+            Volatile.Write(ref cluster._gateways, 0);
+            logger.LogWarning("Lost every gateway of the cluster of {Region}", cluster.Region);
+        }
+    }
 }
