@@ -44,6 +44,7 @@ public sealed class MetricsTests(RunningRegion region)
         Assert.True(scrape.Sum("http_server_request_duration_seconds_count",
             ("http_route", "/v1/accounts/{accountId}/payments"), ("http_response_status_code", "201")) >= 1);
         Assert.Equal(1, scrape.Sum("payments_region_connected", ("region", region.Region)));
+        Assert.True(scrape.Has("payments_region_takes_traffic"));
     }
 
     [Fact]
