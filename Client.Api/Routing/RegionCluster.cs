@@ -12,13 +12,11 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private IHost? _host;
-    private IClusterClient? _client;
-    private int _gateways;
 
     public string Region => settings.Region;
 
-    /// <summary>The connected client, or null while the cluster has not been reached or no gateway of it is connected.</summary>
-    public IClusterClient? Client => Volatile.Read(ref _gateways) > 0 ? _client : null;
+    /// <summary>The connected client, or null while the cluster has not been reached.</summary>
+    public IClusterClient? Client { get; private set; }
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +27,7 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             {
                 await host.StartAsync(cancellationToken);
                 _host = host;
-                _client = host.Services.GetRequiredService<IClusterClient>();
+                Client = host.Services.GetRequiredService<IClusterClient>();
                 logger.LogInformation("Connected to the cluster of {Region}", Region);
                 return;
             }
@@ -57,7 +55,6 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
         .UseOrleansClient(client =>
         {
             client.AddActivityPropagation();
-            client.Services.AddSingleton<IClusterConnectionStatusObserver>(new GatewayWatch(this, logger));
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = settings.Region;
@@ -78,23 +75,4 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             }
         })
         .Build();
-
-    /// <summary>Counts the client's open gateway connections, so that a cluster whose silos are all gone reads as not connected.</summary>
-    private sealed class GatewayWatch(RegionCluster cluster, ILogger logger) : IClusterConnectionStatusObserver
-    {
-        public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
-        {
-            Volatile.Write(ref cluster._gateways, currentNumberOfGateways);
-            if (connectionRecovered)
-            {
-                logger.LogInformation("Gateways of the cluster of {Region} reachable again", cluster.Region);
-            }
-        }
-
-        public void NotifyClusterConnectionLost()
-        {
-            Volatile.Write(ref cluster._gateways, 0);
-            logger.LogWarning("Lost every gateway of the cluster of {Region}", cluster.Region);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ public static class TelemetryServices
 
     public static WebApplicationBuilder AddPaymentsTelemetry(this WebApplicationBuilder builder, TelemetrySignals signals)
     {
-        builder.Logging.AddStructuredConsole(builder.Environment);
+        builder.Logging.AddStructuredConsole(builder.Environment, builder.Configuration);
         string[] untraced = ["/health", MetricsPath, .. signals.UntracedPaths];
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
@@ -61,12 +62,18 @@ public static class TelemetryServices
 
     /// <summary>
     /// JSON lines outside Development, so a log pipeline parses them without patterns; the scopes carry the
-    /// request's TraceId and SpanId, the same ids as its trace.
+    /// request's TraceId and SpanId, the same ids as its trace. A formatter named in configuration
+    /// (<c>Logging:Console:FormatterName</c>) still wins.
     /// </summary>
-    public static ILoggingBuilder AddStructuredConsole(this ILoggingBuilder logging, IHostEnvironment environment)
+    public static ILoggingBuilder AddStructuredConsole(this ILoggingBuilder logging, IHostEnvironment environment, IConfiguration configuration)
     {
         logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (configuration["Logging:Console:FormatterName"] is { Length: > 0 })
+        {
+            return logging;
+        }
+
         if (environment.IsDevelopment())
         {
             return logging.AddSimpleConsole(options => options.IncludeScopes = true);

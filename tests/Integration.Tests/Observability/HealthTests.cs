@@ -61,7 +61,7 @@ public sealed class HealthTests(RunningRegion region)
         var scrape = new PrometheusScrape(await scraper.GetStringAsync("/metrics"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await probe.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(0, scrape.Sum("payments_region_connected", ("region", lonely.Region)));
+        Assert.Equal(0, scrape.Sum("payments_region_takes_traffic", ("region", lonely.Region)));
     }
 
     private static async Task<HealthReport> WaitForAsync(HealthCheckService checks, Func<HealthReport, bool> condition)
