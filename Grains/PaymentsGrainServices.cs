@@ -25,6 +25,8 @@ public static class PaymentsGrainServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LedgerMetrics>();
+        services.AddSingleton<AccountMetrics>();
+        services.AddSingleton<SettlementMetrics>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ConfiguredRegionRules>();
@@ -56,7 +58,8 @@ public static class PaymentsGrainServices
         }
         else
         {
-            services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            // Named, so the pool shows as "ledger" in the Npgsql metrics rather than as its connection string.
+            services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(postgres) { Name = "ledger" }.Build());
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();

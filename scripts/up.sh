@@ -20,6 +20,7 @@ dotnet build Client.Api/Client.Api.csproj -c Release -o "$BUILD_DIR/api" -v quie
 
 for entry in "${SILOS[@]}"; do
     read -r name region silo_port gateway_port http_port redis_port <<<"$entry"
+    ASPNETCORE_ENVIRONMENT=Development \
     Payments__Region="$region" \
     ConnectionStrings__Postgres="$POSTGRES" \
     ConnectionStrings__Redis="127.0.0.1:$redis_port" \
@@ -61,5 +62,7 @@ Try it:
   curl -s -X POST http://127.0.0.1:5080/v1/accounts/acc-0001/payments -H 'Authorization: Bearer dev-terminal-key' \
        -H 'Content-Type: application/json' -H 'Idempotency-Key: pay-0001' \
        -d '{"amount":1250,"currency":"EUR","merchant":"Boulangerie du Port","mcc":"5411"}'
+Orleans Dashboard of region-a: http://127.0.0.1:8091/dashboard (sign in with dev-admin-key); metrics:
+  curl -s http://127.0.0.1:5080/metrics -H 'Authorization: Bearer dev-admin-key'
 Stop everything: scripts/down.sh
 TXT

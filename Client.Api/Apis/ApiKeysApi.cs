@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Api.Problems;
 using Payments.Api.Security;
+using Payments.Hosting.Problems;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
 

@@ -1,5 +1,5 @@
-using Payments.Api.Security;
 using Payments.Contracts;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
 

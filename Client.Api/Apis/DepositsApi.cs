@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Api.Auditing;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
-using Payments.Api.Security;
 using Payments.Api.Validation;
 using Payments.Contracts;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
 

@@ -1,15 +1,15 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Payments.Hosting.Health;
+using Payments.Hosting.Telemetry;
 
 namespace Payments.Api.Apis;
 
-/// <summary>Health and the OpenAPI document, mapped in every environment.</summary>
+/// <summary>Health, metrics and the OpenAPI document, mapped in every environment.</summary>
 public static class OperationsApi
 {
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
-        // Probes are never rate-limited: a flood of bad requests must not get a healthy pod restarted.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();
+        app.MapLiveAndReady();
+        app.MapMetrics();
         app.MapOpenApi();
         return app;
     }

@@ -5,6 +5,8 @@ using Payments.Api.Routing;
 using Payments.Api.Security;
 using Payments.Api.Validation;
 using Payments.Contracts;
+using Payments.Hosting.Problems;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
 

@@ -3,6 +3,8 @@ using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
 using Payments.Api.Validation;
+using Payments.Hosting.Health;
+using Payments.Hosting.Problems;
 
 namespace Payments.Api.Hosting;
 
@@ -15,14 +17,21 @@ public static class ApiHosting
     public static WebApplicationBuilder AddPaymentsApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a"));
+        var region = new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a");
+        services.AddSingleton(region);
+        builder.AddApiTelemetry(region);
         services.AddAccountRouting(builder.Configuration);
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddOpenApi(options => options.AddSchemaTransformer<ContractEnumSchemas>());
-        services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: ["ready"]);
+        var readiness = services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: [StoreHealthChecks.Ready]);
+        if (builder.Configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres)
+        {
+            readiness.AddPostgres(postgres);
+        }
+
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(options =>
         {

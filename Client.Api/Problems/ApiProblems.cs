@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Payments.Contracts;
+using Payments.Hosting.Problems;
 
 namespace Payments.Api.Problems;
 
@@ -11,16 +11,8 @@ public static class ApiProblems
     public const int RetryAfterSeconds = 1;
 
     public static ProblemHttpResult Create(
-        int status, string code, string title, string? detail = null, IDictionary<string, string[]>? errors = null)
-    {
-        var problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
-        problem.Status = status;
-        problem.Type = $"https://payments.local/problems/{code}";
-        problem.Title = title;
-        problem.Detail = detail;
-        problem.Extensions["code"] = code;
-        return TypedResults.Problem(problem);
-    }
+        int status, string code, string title, string? detail = null, IDictionary<string, string[]>? errors = null) =>
+        CodedProblem.Create(status, code, title, detail, errors);
 
     public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
         Create(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "The request is not valid.",

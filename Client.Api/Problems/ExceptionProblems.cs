@@ -2,9 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
-using Payments.Contracts;
 using Payments.Api.Hosting;
 using Payments.Api.Routing;
+using Payments.Contracts;
+using Payments.Hosting.Problems;
 
 namespace Payments.Api.Problems;
 

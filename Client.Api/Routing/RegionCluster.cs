@@ -6,9 +6,9 @@ namespace Payments.Api.Routing;
 /// <summary>
 /// The Orleans client of one region's cluster, in a host of its own (one process can hold clients of several
 /// clusters that way). It connects in the background and keeps trying, so an unreachable cluster never stops the
-/// API from starting.
+/// API from starting. Its logs go through the API's loggers, and its calls carry the caller's trace context.
 /// </summary>
-public sealed class RegionCluster(ClusterSettings settings, string serviceId, ILogger logger) : IAsyncDisposable
+public sealed class RegionCluster(ClusterSettings settings, string serviceId, ILoggerFactory loggers, ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private IHost? _host;
@@ -50,9 +50,11 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
     }
 
     private IHost BuildHost() => Host.CreateDefaultBuilder()
-        .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+        .ConfigureLogging(logging => logging.ClearProviders())
+        .ConfigureServices(services => services.AddSingleton(loggers))
         .UseOrleansClient(client =>
         {
+            client.AddActivityPropagation();
             client.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = settings.Region;

@@ -6,11 +6,11 @@ public sealed class RegionClusters : IClusterClients, IAsyncDisposable
     private readonly Dictionary<string, RegionCluster> _clusters;
     private readonly CancellationTokenSource _stopping = new();
 
-    public RegionClusters(IConfiguration configuration, ApiRegion local, ILogger<RegionClusters> logger)
+    public RegionClusters(IConfiguration configuration, ApiRegion local, ILoggerFactory loggers, ILogger<RegionClusters> logger)
     {
         var serviceId = configuration["Payments:ServiceId"] ?? "payments";
         _clusters = ClusterSettings.From(configuration, local.Name)
-            .ToDictionary(s => s.Region, s => new RegionCluster(s, serviceId, logger), StringComparer.Ordinal);
+            .ToDictionary(s => s.Region, s => new RegionCluster(s, serviceId, loggers, logger), StringComparer.Ordinal);
     }
 
     public IReadOnlyCollection<string> Regions => _clusters.Keys;

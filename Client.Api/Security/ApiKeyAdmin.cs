@@ -1,4 +1,5 @@
 using Payments.Api.Validation;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 

@@ -1,3 +1,5 @@
+using Payments.Hosting.Security;
+
 namespace Payments.Api.Security;
 
 /// <summary>

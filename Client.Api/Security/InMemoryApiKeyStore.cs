@@ -1,4 +1,5 @@
 using Payments.Api.Auditing;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Payments.Api.Problems;
+using Payments.Hosting.Problems;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Payments.Api.Auditing;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 

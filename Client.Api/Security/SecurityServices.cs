@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Payments.Api.Auditing;
 using Payments.Api.Problems;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Security;
 
@@ -14,20 +14,16 @@ public static class SecurityServices
     {
         var keys = ConfiguredKeys(configuration, environment);
         var options = SecurityOptions.From(configuration);
-        services.Configure<ApiKeyOptions>(o => o.Keys = keys);
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ApiKeyRing>();
+        services.AddApiKeyAuthentication(keys);
         services.AddSingleton<ApiKeyRefresh>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRefresh>());
         services.AddSingleton<ApiKeyAdmin>();
         services.AddHealthChecks().AddCheck<ApiKeyReadiness>("api-keys", tags: ["ready"]);
         AddStores(services, configuration.GetConnectionString("Postgres"));
 
-        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.AdminPolicy, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Roles.TerminalPolicy, policy => policy.RequireRole(Roles.Terminal))
             .AddPolicy(Roles.AnyRolePolicy, policy => policy.RequireRole(Roles.Admin, Roles.Terminal))
             .AddPolicy(Roles.AccountReaderPolicy, policy => policy.RequireRole(Roles.Admin, Roles.Terminal)
@@ -43,25 +39,15 @@ public static class SecurityServices
         return services;
     }
 
+    // The configured keys as every host checks them, and the name and scope formats an issued key must have too.
     private static List<ApiKeyEntry> ConfiguredKeys(IConfiguration configuration, IHostEnvironment environment)
     {
-        var keys = configuration.GetSection("Payments:ApiKeys").Get<List<ApiKeyEntry>>() ?? [];
-        if (!environment.IsDevelopment() && keys.Any(k => ApiKeyOptions.DevKeys.Contains(k.Key)))
+        var keys = ApiKeyAuthenticationServices.ConfiguredKeys(configuration, environment);
+        if (keys.Any(k => ApiKeyAdmin.Check(k.Name, k.Role, k.Merchant).Any))
         {
             throw new InvalidOperationException(
-                $"Refusing to start in {environment.EnvironmentName}: the dev API keys are configured. Set real keys.");
-        }
-
-        if (keys.Any(k => string.IsNullOrWhiteSpace(k.Key) || ApiKeyAdmin.Check(k.Name, k.Role, k.Merchant).Any))
-        {
-            throw new InvalidOperationException(
-                "Every configured API key needs a name of [A-Za-z0-9_.-], a non-empty key and the role 'admin' or 'terminal' " +
-                "(a merchant scope only on a terminal key).");
-        }
-
-        if (keys.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count() != keys.Count)
-        {
-            throw new InvalidOperationException("Configured API key names must be unique: they partition the rate limits and name the audit's actor.");
+                "Every configured API key needs a name of [A-Za-z0-9_.-] (1 to 64 characters) and, if scoped, a merchant of " +
+                "1 to 100 characters without control characters.");
         }
 
         return keys;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -22,6 +23,7 @@ public sealed class AccountGrain(
     SiloRegion silo,
     TimeProvider time,
     IOptions<SnapshotOptions> snapshotOptions,
+    AccountMetrics metrics,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
     private const string SnapshotReminder = "snapshot";
@@ -46,10 +48,12 @@ public sealed class AccountGrain(
         logger.LogDebug(
             "Account {AccountId} activated from snapshot seq {SnapshotSeq} and {Replayed} ledger rows after it",
             AccountId, _snapshotSeq, replayed);
+        metrics.AccountActivated();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.AccountDeactivated();
         if (State.LastSeq > _snapshotSeq)
         {
             await SaveSnapshotAsync();
@@ -114,6 +118,7 @@ public sealed class AccountGrain(
 
     public async Task<PaymentResult> PayAsync(PaymentRequest request)
     {
+        var started = Stopwatch.GetTimestamp();
         if (!State.Exists)
         {
             DeactivateOnIdle();
@@ -135,6 +140,7 @@ public sealed class AccountGrain(
                 request.Merchant, request.Mcc, null, decision.Status, decision.Reason, decision.BalanceAfter, now,
                 decision.BusinessDate, silo.Name, null);
         });
+        metrics.RecordPayment(outcome, entry, Stopwatch.GetElapsedTime(started));
         return new(outcome, entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null, null);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Payments.Diagnostics;
 
 namespace Payments.Ledger;
 
@@ -15,8 +16,9 @@ public sealed class LedgerMetrics : IDisposable
 
     public LedgerMetrics()
     {
-        _batchSize = _meter.CreateHistogram<int>("payments.ledger.batch.size", "{row}", "Rows per ledger commit");
-        _commitSeconds = _meter.CreateHistogram<double>("payments.ledger.commit.duration", "s", "Latency of one ledger commit");
+        _batchSize = _meter.CreateHistogram("payments.ledger.batch.size", "{row}", "Rows per ledger commit", tags: null, HistogramAdvice.Rows);
+        _commitSeconds = _meter.CreateHistogram(
+            "payments.ledger.commit.duration", "s", "Latency of one ledger commit", tags: null, HistogramAdvice.Seconds);
         _failedRows = _meter.CreateCounter<long>("payments.ledger.failed.rows", "{row}", "Rows whose commit failed");
     }
 

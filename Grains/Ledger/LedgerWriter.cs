@@ -76,6 +76,7 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
     private async Task CommitAsync(List<PendingAppend> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = LedgerTracing.StartCommit(batch.ConvertAll(p => p.Caller));
         try
         {
             var appended = await store.AppendAsync(batch.ConvertAll(p => p.Entry), CancellationToken.None);
@@ -88,6 +89,7 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         catch (Exception ex)
         {
             metrics.RecordFailure(batch.Count);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             logger.LogError(ex, "Ledger commit of {Count} rows failed; their requests answer unavailable", batch.Count);
             foreach (var pending in batch)
             {
@@ -99,6 +101,9 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
     private sealed record PendingAppend(LedgerEntry Entry)
     {
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The span of the request that appended (its grain call), so the commit joins that trace.</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
     }
 }
 

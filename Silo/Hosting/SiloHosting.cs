@@ -1,4 +1,7 @@
 using Orleans.Configuration;
+using Orleans.Dashboard;
+using Payments.Hosting.Security;
+using Payments.Silo.Dashboard;
 using StackExchange.Redis;
 
 namespace Payments.Silo.Hosting;
@@ -14,8 +17,13 @@ public static class SiloHosting
         builder.Services.AddSingleton(settings);
         builder.Services.AddPaymentsGrains(builder.Configuration);
         builder.Services.AddSiloHealthChecks(settings);
+        builder.Services.AddApiKeyAuthentication(ApiKeyAuthenticationServices.ConfiguredKeys(builder.Configuration, builder.Environment));
+        builder.Services.AddDashboardAccess();
+        builder.AddSiloTelemetry(settings);
         builder.UseOrleans(silo =>
         {
+            silo.AddActivityPropagation();
+            silo.AddDashboard();
             silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = settings.Region;

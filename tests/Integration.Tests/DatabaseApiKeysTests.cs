@@ -3,6 +3,7 @@ using System.Net;
 using Npgsql;
 using Payments.Api.Security;
 using Payments.Api.Tests;
+using Payments.Hosting.Security;
 using Payments.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -59,7 +59,7 @@ public sealed class HostileInputOnPostgresTests(RealServers servers, ITestOutput
         Assert.Equal(0, await servers.ScalarAsync<long>(
             "SELECT count(*) FROM admin_audit WHERE id > @last AND (actor IN (SELECT name FROM api_keys WHERE key_hash = ANY(@hashes)) OR strpos(target, @prefix) > 0)",
             ("last", lastAudit), ("prefix", prefix),
-            ("hashes", new[] { adminKey, terminalKey, scoped, revoked }.Select(Payments.Api.Security.ApiKeyFormat.Hash).ToArray())));
+            ("hashes", new[] { adminKey, terminalKey, scoped, revoked }.Select(Payments.Hosting.Security.ApiKeyFormat.Hash).ToArray())));
         Assert.Equal(HttpStatusCode.OK, (await _api.Client(null).GetAsync("/health/live")).StatusCode);
         Assert.Equal("approved", (string?)(await (await _api.Client(terminalKey).PayAsync(accounts[0], 50)).JsonAsync())["status"]);
     }

@@ -127,12 +127,15 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
         }
     }
 
-    [Fact]
-    public void Api_keys_come_from_the_secret_one_per_role()
+    [Theory]
+    [InlineData("api", new[] { "admin", "terminal" })]
+    // The silos serve the dashboard and /metrics, both for admins; no terminal calls them.
+    [InlineData("silo", new[] { "admin" })]
+    public void Api_keys_come_from_the_secret_one_per_role(string deployment, string[] expectedRoles)
     {
         foreach (var region in RenderedManifests.RegionOverlays)
         {
-            var api = manifests.Get("Deployment", RenderedManifests.RegionNamespace(region), "api");
+            var api = manifests.Get("Deployment", RenderedManifests.RegionNamespace(region), deployment);
             var container = Assert.Single(api.Containers);
             var variables = Json.Objects(container["env"]).ToDictionary(v => Json.Text(v["name"]) ?? "", StringComparer.Ordinal);
             var environment = manifests.Environment(api, container);
@@ -144,7 +147,7 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
                 .ToList();
 
             var roles = indexes.Select(i => environment.GetValueOrDefault($"Payments__ApiKeys__{i}__Role")).Order().ToList();
-            Assert.Equal(["admin", "terminal"], roles);
+            Assert.Equal(expectedRoles, roles);
             Assert.All(indexes, i =>
             {
                 Assert.False(string.IsNullOrEmpty(environment.GetValueOrDefault($"Payments__ApiKeys__{i}__Name")));

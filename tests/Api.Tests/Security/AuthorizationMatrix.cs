@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Payments.Api.Security;
+using Payments.Hosting.Security;
 
 namespace Payments.Api.Tests;
 

@@ -9,7 +9,7 @@ using Orleans.TestingHost;
 using Payments.Api.Routing;
 using Payments.Api.Tests;
 // Silo and Client.Api both have a public Program: the factory needs only a type of the API's assembly.
-using ApiAssembly = Payments.Api.Security.ApiKeyRing;
+using ApiAssembly = Payments.Api.Routing.ApiRegion;
 
 namespace Payments.Integration.Tests.Infrastructure;
 

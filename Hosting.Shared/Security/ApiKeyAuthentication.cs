@@ -1,9 +1,11 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Payments.Api.Problems;
+using Payments.Hosting.Problems;
 
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;api key&gt;</c>, looked up in the <see cref="ApiKeyRing"/>. A missing, repeated or
@@ -37,10 +39,10 @@ public sealed class ApiKeyAuthentication(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ApiProblems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated, "Authentication required.",
+        CodedProblem.Create(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated, "Authentication required.",
             "Send a valid API key as 'Authorization: Bearer <key>'.").ExecuteAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiProblems.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.",
+        CodedProblem.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.",
             "This API key's role or scope may not call this endpoint.").ExecuteAsync(Context);
 }

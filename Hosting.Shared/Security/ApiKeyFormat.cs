@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>
 /// Keys issued by this API: <c>pk_&lt;id&gt;_&lt;secret&gt;</c>, a public 16-hex-digit id (to find the key and to revoke

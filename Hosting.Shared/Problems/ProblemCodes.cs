@@ -1,4 +1,6 @@
-namespace Payments.Api.Problems;
+using Microsoft.AspNetCore.Http;
+
+namespace Payments.Hosting.Problems;
 
 /// <summary>The stable error codes of the contract (api.md), carried in every problem's <c>code</c>.</summary>
 public static class ProblemCodes

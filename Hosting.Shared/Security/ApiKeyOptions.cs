@@ -1,4 +1,4 @@
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>
 /// The configured API keys (<c>Payments:ApiKeys</c>): the bootstrap admin key of a deployment and the dev profile's

@@ -1,4 +1,4 @@
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>
 /// The two roles of the contract and the authorization policies built on them. Any new endpoint, and any

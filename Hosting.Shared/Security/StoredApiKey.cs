@@ -1,4 +1,4 @@
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>A key issued by the API, as the key store holds it: never the key itself, only its SHA-256.</summary>
 public sealed record StoredApiKey(

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>Who presented a valid key: its name (the actor in the audit, the rate-limit partition), role and scope.</summary>
 /// <param name="Id">The id of a key issued by the API; null for a configured key.</param>

@@ -2,11 +2,12 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
-namespace Payments.Api.Security;
+namespace Payments.Hosting.Security;
 
 /// <summary>
-/// The keys this API accepts: the configured ones (bootstrap and dev) and the issued ones of the key store, as last
-/// loaded by <see cref="ApiKeyRefresh"/>. Every comparison is of SHA-256 digests in constant time.
+/// The keys a host accepts: the configured ones (bootstrap and dev) and, on the API, the issued ones of the key store
+/// as its key refresh last loaded them (the silos know only the configured ones). Every comparison is of SHA-256
+/// digests in constant time.
 /// </summary>
 public sealed class ApiKeyRing(IOptions<ApiKeyOptions> options)
 {
