@@ -12,7 +12,10 @@ public interface ISettlementGrain : IGrainWithStringKey
     /// <summary>Registers the region's settlement reminder; every silo of the region calls it at start.</summary>
     Task ScheduleAsync();
 
-    /// <summary>Settles every recently closed business day not settled yet (what the reminder does) and returns those runs.</summary>
+    /// <summary>
+    /// Settles every recently closed business day not settled yet, as the reminder does, and returns those runs. The
+    /// run goes on on the silo even if this call times out (a large region takes minutes).
+    /// </summary>
     Task<IReadOnlyList<SettlementRun>> SettleDueDaysAsync();
 
     /// <summary>Reads a page of a day's settlement, accounts before <paramref name="beforeAccountId"/> when given.</summary>

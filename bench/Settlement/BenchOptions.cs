@@ -4,7 +4,7 @@ namespace Payments.Bench.Settlement;
 
 /// <summary>The command line: <c>--name value</c> pairs, every one optional.</summary>
 internal sealed record BenchOptions(
-    string Postgres, string Database, int Accounts, int ChunkSize, int Payers, TimeSpan Baseline, bool WriteDocs)
+    string Postgres, string Database, int Accounts, int ChunkSize, double DutyCycle, int Payers, TimeSpan Baseline, bool WriteDocs)
 {
     public const string Usage = """
         Settlement benchmark: a day of ledger rows for many accounts in a database of its own, the settlement of that day,
@@ -14,6 +14,7 @@ internal sealed record BenchOptions(
           --database <name>                database to (re)create for the run (default: payments_bench)
           --accounts <n>                   accounts with activity on the day (default: 1000000)
           --chunk <n>                      accounts per settlement chunk (default: 10000)
+          --duty <0..1>                    duty cycle of the second, throttled run under load (default: 0.5)
           --payers <n>                     concurrent closed-loop payers (default: 32)
           --baseline-seconds <n>           how long payments are measured alone (default: 20)
           --no-docs                        print only; do not update docs/benchmarks.md
@@ -46,6 +47,7 @@ internal sealed record BenchOptions(
             values.GetValueOrDefault("--database", "payments_bench"),
             Number("--accounts", 1_000_000),
             Number("--chunk", 10_000),
+            values.TryGetValue("--duty", out var duty) ? double.Parse(duty, CultureInfo.InvariantCulture) : 0.5,
             Number("--payers", 32),
             TimeSpan.FromSeconds(Number("--baseline-seconds", 20)),
             !values.ContainsKey("--no-docs"));

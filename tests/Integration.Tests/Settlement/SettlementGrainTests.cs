@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Orleans;
 using Orleans.Hosting;
 using Orleans.Reminders;
 using Orleans.TestingHost;
@@ -23,6 +24,7 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new();
     private readonly DateOnly _day = Settlement.LedgerRows.NewBusinessDate();
     private InProcessTestCluster _cluster = null!;
+    private DateTime _deployedAt;
 
     public async Task InitializeAsync()
     {
@@ -54,6 +56,7 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
             })
             .UseInMemoryReminderService());
         _cluster = builder.Build();
+        _deployedAt = DateTime.UtcNow;
         await _cluster.DeployAsync();
     }
 
@@ -99,6 +102,25 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
         Assert.Equal(await SettlementSql.ExpectedFromLedgerAsync(db, _region, _day), lines);
         Assert.Equal(accounts.Order(StringComparer.Ordinal), lines.Select(line => line.Split('|')[0]).Order(StringComparer.Ordinal));
         Assert.All(lines, line => Assert.Matches(@"\|EUR\|1\|[1-5]000\|1\|1\|250$", line));
+    }
+
+    [Fact]
+    public async Task Silo_start_schedules_the_region_settlement_two_minutes_after_its_next_local_reset_then_hourly()
+    {
+        // The silo registers the reminder once started; the fake clock stands still, so the delay is known.
+        var grain = _cluster.Client.GetGrain<ISettlementGrain>(_region).GetGrainId();
+        var reminders = _cluster.Silos.Single().ServiceProvider.GetRequiredService<IReminderTable>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        ReminderEntry? entry;
+        while ((entry = await reminders.ReadRow(grain, "settlement")) is null)
+        {
+            await Task.Delay(50, patience.Token);
+        }
+
+        var read = DateTime.UtcNow;
+        var due = Local(_day.AddDays(1), 3).AddMinutes(2) - _clock.GetUtcNow();
+        Assert.Equal(TimeSpan.FromHours(1), entry.Period);
+        Assert.InRange(entry.StartAt, _deployedAt + due, read + due);
     }
 
     [Fact]
