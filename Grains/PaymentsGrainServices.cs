@@ -37,7 +37,7 @@ public static class PaymentsGrainServices
         services.AddSingleton(sp => new SettlementService(
             sp.GetService<ISettlementStore>(), sp.GetRequiredService<IRegionRulesProvider>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<SettlementOptions>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILogger<SettlementService>>()));
+            sp.GetRequiredService<SettlementMetrics>(), sp.GetRequiredService<ILogger<SettlementService>>()));
         services.AddHostedService<SettlementScheduling>();
         services.AddSingleton(new SiloRegion(configuration["Payments:Region"] ?? "region-a"));
         services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));

@@ -18,6 +18,7 @@ public sealed class SettlementService(
     TimeProvider time,
     IOptions<SettlementOptions> options,
     IHostApplicationLifetime lifetime,
+    SettlementMetrics metrics,
     ILogger<SettlementService> logger)
 {
     private readonly Dictionary<string, Task<IReadOnlyList<SettlementRun>>> _running = new(StringComparer.Ordinal);
@@ -87,9 +88,20 @@ public sealed class SettlementService(
         foreach (var day in due.Where(day => !settled.Contains(day)))
         {
             var started = time.GetTimestamp();
-            var run = await settlements.SettleAsync(region, day, again: false, stopping);
-            logger.LogInformation(
-                "Settlement of {Region} {BusinessDate}: {Accounts} accounts in {Elapsed}", region, day, run.Accounts, time.GetElapsedTime(started));
+            SettlementRun run;
+            try
+            {
+                run = await settlements.SettleAsync(region, day, again: false, stopping);
+            }
+            catch (Exception) when (!stopping.IsCancellationRequested)
+            {
+                metrics.RecordFailure(region);
+                throw;
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            metrics.RecordRun(run, elapsed);
+            logger.LogInformation("Settlement of {Region} {BusinessDate}: {Accounts} accounts in {Elapsed}", region, day, run.Accounts, elapsed);
             runs.Add(run);
         }
 

@@ -2,7 +2,7 @@ using Orleans.Diagnostics;
 using Payments.Accounts;
 using Payments.Hosting.Telemetry;
 using Payments.Ledger;
-using Payments.Regions;
+using Payments.Settlement;
 using Payments.Silo.Dashboard;
 
 namespace Payments.Silo.Hosting;

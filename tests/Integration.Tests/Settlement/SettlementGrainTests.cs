@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -8,6 +11,7 @@ using Orleans.Reminders;
 using Orleans.TestingHost;
 using Payments.Contracts;
 using Payments.Integration.Tests.Infrastructure;
+using Payments.Settlement;
 
 namespace Payments.Integration.Tests.Settlement;
 
@@ -121,6 +125,49 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
         var due = Local(_day.AddDays(1), 3).AddMinutes(2) - _clock.GetUtcNow();
         Assert.Equal(TimeSpan.FromHours(1), entry.Period);
         Assert.InRange(entry.StartAt, _deployedAt + due, read + due);
+    }
+
+    [Fact]
+    public async Task A_settled_day_is_measured_with_its_duration_and_accounts_by_region()
+    {
+        var measured = new ConcurrentQueue<(string Instrument, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meters) =>
+        {
+            if (instrument.Meter.Name == SettlementMetrics.MeterName)
+            {
+                meters.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        listener.Start();
+        for (var i = 0; i < 2; i++)
+        {
+            var account = _cluster.Client.GetGrain<IAccountGrain>($"acc-{Guid.NewGuid():N}");
+            await account.OpenAsync(new OpenAccountRequest(_region, "EUR", 10_000, AccountLimits.None));
+            await account.PayAsync(new PaymentRequest(500, "EUR", "Shop", "5411", null));
+        }
+
+        _clock.SetUtcNow(Local(_day.AddDays(1), 3).AddMinutes(2));
+        var runs = await _cluster.Client.GetGrain<ISettlementGrain>(_region).SettleDueDaysAsync();
+
+        Assert.Equal(2, Assert.Single(runs, run => run.BusinessDate == _day).Accounts);
+        Assert.Equal(runs.Count, measured.Count(m => m.Instrument == "payments.settlement.duration"));
+        Assert.Equal(runs.Sum(run => run.Accounts), measured.Where(m => m.Instrument == "payments.settlement.accounts").Sum(m => m.Value));
+
+        // Only this test's region: other silos of the process may settle theirs meanwhile.
+        void Keep<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+            where T : struct
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "region", Value: string region } && region == _region)
+                {
+                    measured.Enqueue((instrument.Name, Convert.ToDouble(value, CultureInfo.InvariantCulture)));
+                }
+            }
+        }
     }
 
     [Fact]
