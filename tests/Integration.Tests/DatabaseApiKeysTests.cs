@@ -35,7 +35,8 @@ public sealed class DatabaseApiKeysTests(RealServers servers, ITestOutputHelper 
         var (hash, active) = await StoredKeyAsync(adminId);
         Assert.Equal(ApiKeyFormat.Hash(adminKey), hash);
         Assert.True(active);
-        var secret = adminKey[(adminKey.LastIndexOf('_') + 1)..];
+        // pk_<hex id>_<secret>: the id holds no '_', the base64url secret may.
+        var secret = adminKey[(adminKey.IndexOf('_', "pk_".Length) + 1)..];
         Assert.Equal(0, await servers.ScalarAsync<long>(
             "SELECT (SELECT count(*) FROM api_keys k WHERE strpos(k::text, @secret) > 0) + (SELECT count(*) FROM admin_audit a WHERE strpos(a::text, @secret) > 0)",
             ("secret", secret)));
