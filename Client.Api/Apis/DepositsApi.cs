@@ -39,24 +39,12 @@ public static class DepositsApi
         var request = new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key);
         var result = await router.CallAccountAsync(accountId, account => account.DepositAsync(request),
             key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
-        switch (result.Outcome)
+        return await RecordAnswers.ToHttpAsync(result.Outcome, result.Deposit, result.Errors, accountId, context, async deposit =>
         {
-            case RecordOutcome.Created:
-                // Deposits create money: who made each one is on record beside the ledger row.
-                await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.DepositCreated,
-                    AdminActions.Account(accountId), null, result.Deposit), CancellationToken.None);
-                return TypedResults.Created($"/v1/accounts/{accountId}", result.Deposit);
-            case RecordOutcome.Replayed:
-                RequestContext.MarkReplayed(context.Response);
-                return TypedResults.Ok(result.Deposit);
-            case RecordOutcome.NotFound:
-                return ApiProblems.AccountNotFound(accountId);
-            case RecordOutcome.KeyReused:
-                return ApiProblems.KeyReused();
-            case RecordOutcome.Invalid:
-                return ApiProblems.Validation(result.Errors);
-            default:
-                return ApiProblems.Unavailable(context);
-        }
+            // Deposits create money: who made each one is on record beside the ledger row.
+            await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.DepositCreated,
+                AdminActions.Account(accountId), null, deposit), CancellationToken.None);
+            return TypedResults.Created($"/v1/accounts/{accountId}", deposit);
+        });
     }
 }

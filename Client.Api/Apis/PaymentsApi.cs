@@ -57,22 +57,9 @@ public static class PaymentsApi
         var request = new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key);
         var result = await router.CallAccountAsync(accountId, account => account.PayAsync(request),
             key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
-        switch (result.Outcome)
-        {
-            case RecordOutcome.Created:
-                return TypedResults.Created($"/v1/payments/{Uri.EscapeDataString(result.Payment!.PaymentId)}?accountId={accountId}", result.Payment);
-            case RecordOutcome.Replayed:
-                RequestContext.MarkReplayed(context.Response);
-                return TypedResults.Ok(result.Payment);
-            case RecordOutcome.NotFound:
-                return ApiProblems.AccountNotFound(accountId);
-            case RecordOutcome.KeyReused:
-                return ApiProblems.KeyReused();
-            case RecordOutcome.Invalid:
-                return ApiProblems.Validation(result.Errors);
-            default:
-                return ApiProblems.Unavailable(context);
-        }
+        return await RecordAnswers.ToHttpAsync(result.Outcome, result.Payment, result.Errors, accountId, context, payment =>
+            Task.FromResult(TypedResults.Created(
+                $"/v1/payments/{Uri.EscapeDataString(payment.PaymentId)}?accountId={accountId}", payment)));
     }
 
     public static async Task<Results<Ok<PaymentListResponse>, ProblemHttpResult>> ListAsync(
