@@ -24,19 +24,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Wednesday 25 November 2026, 10:00 UTC (11:00 in Paris): the clock only moves forward from here.</summary>
     public static readonly DateTimeOffset Start = TestRules.Utc(2026, 11, 25, 10);
 
-    private static readonly Dictionary<string, string?> Settings = new()
-    {
-        ["Payments:Region"] = TestRules.Region,
-        ["Payments:Regions:region-a:TimeZone"] = "Europe/Paris",
-        ["Payments:Regions:region-a:ResetHour"] = "3",
-        ["Payments:Regions:region-a:Currency"] = "EUR",
-        ["Payments:Regions:region-a:MaxPerPayment"] = "1000000",
-        ["Payments:Regions:region-a:DefaultLimits:PerPayment"] = "50000",
-        ["Payments:Regions:region-a:DefaultLimits:Daily"] = "100000",
-        ["Payments:Regions:region-a:DefaultLimits:Weekly"] = "300000",
-        ["Payments:Regions:region-a:DefaultLimits:Monthly"] = "800000",
-        ["Payments:Regions:region-a:BlockedMccs:0"] = TestRules.BlockedMcc,
-    };
+    // The same region-a rules as the API tests' clusters (TestRegion.cs, linked from tests/Api.Tests).
+    private static readonly Dictionary<string, string?> Settings = Payments.Api.Tests.TestRegion.SiloConfiguration();
 
     /// <summary>Regions only the rules tests change (each test its own), configured like region-a.</summary>
     public static readonly string[] RulesTestRegions = ["rules-test", "calendar-later", "calendar-earlier", "calendar-west"];
