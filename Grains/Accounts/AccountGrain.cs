@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Storage;
 using Payments.Contracts;
 using Payments.Ledger;
@@ -10,11 +11,18 @@ using Payments.Regions;
 namespace Payments.Accounts;
 
 /// <summary>
-/// One account. Not reentrant: Orleans runs one request at a time, so each decision is made on the state left by
-/// the previous one, with no lock. A decision is applied to memory only after its ledger row is durable, so memory
-/// is always a prefix of the ledger; a row whose seq is taken means another activation (another region) moved
-/// on, and this one catches up from the ledger before deciding again.
+/// One account, with a group commit of its own. Orleans runs the grain's code on one thread at a time, so there is
+/// no lock; requests interleave only while one awaits the database. Payments that arrive while the account's last
+/// group is being made durable wait; when its turn comes, the next group is decided in arrival order, each on the
+/// state the previous ones leave, and appended to the ledger all together or not at all. Decisions are applied to
+/// memory only once durable, so memory is always a prefix of the ledger; a row whose seq is taken means another
+/// activation (another region) moved on, and this one catches up from the ledger before deciding again.
 /// </summary>
+/// <remarks>
+/// Every step that reads or writes the ledger or the snapshot takes its turn in <see cref="_lane"/>, so a catch-up
+/// never races a commit. A hot account thus commits once per ledger round trip, whatever its number of terminals.
+/// </remarks>
+[Reentrant]
 public sealed class AccountGrain(
     [PersistentState("account", "accounts")] IPersistentState<AccountState> snapshot,
     ILedgerStore ledger,
@@ -31,7 +39,13 @@ public sealed class AccountGrain(
     // Outside the Idempotency-Key alphabet (printable ASCII): no client key can collide with the open row's id.
     private const string OpenEntryId = "§open";
     private const int MaxConflictRetries = 3;
+
+    // One group stays well under the ledger writer's batch and within what _recent remembers.
+    private const int MaxGroup = 128;
     private readonly RecentEntries _recent = new(256);
+    private readonly AsyncLane _lane = new();
+    private readonly Queue<PendingRecord> _waiting = new();
+    private readonly Dictionary<string, PendingRecord> _waitingByKey = new(StringComparer.Ordinal);
     private long _snapshotSeq;
     private bool _reminderActive;
 
@@ -60,7 +74,23 @@ public sealed class AccountGrain(
         }
     }
 
-    public async Task<OpenAccountResult> OpenAsync(OpenAccountRequest request)
+    public Task<OpenAccountResult> OpenAsync(OpenAccountRequest request) => _lane.RunAsync(() => OpenInTurnAsync(request));
+
+    public async Task<AccountView?> GetViewAsync()
+    {
+        // Another region may have written to this account since (a failover, a split brain): a read first takes in
+        // the rows it missed, so what it shows is the ledger as of now. Usually none: one indexed lookup.
+        await _lane.RunAsync(() => ReadLedgerAsync(() => CatchUpAsync(CancellationToken.None)));
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        return View();
+    }
+
+    private async Task<OpenAccountResult> OpenInTurnAsync(OpenAccountRequest request)
     {
         if (State.Exists)
         {
@@ -102,20 +132,6 @@ public sealed class AccountGrain(
         return new(OpenOutcome.Created, View(), null);
     }
 
-    public async Task<AccountView?> GetViewAsync()
-    {
-        // Another region may have written to this account since (a failover, a split brain): a read first takes in
-        // the rows it missed, so what it shows is the ledger as of now. Usually none: one indexed lookup.
-        await ReadLedgerAsync(() => CatchUpAsync(CancellationToken.None));
-        if (!State.Exists)
-        {
-            DeactivateOnIdle();
-            return null;
-        }
-
-        return View();
-    }
-
     public async Task<PaymentResult> PayAsync(PaymentRequest request)
     {
         var started = Stopwatch.GetTimestamp();
@@ -131,10 +147,10 @@ public sealed class AccountGrain(
             return new(RecordOutcome.Invalid, null, errors);
         }
 
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id) =>
         {
             var now = Now();
-            var decision = PaymentDecider.Decide(State, rules, now, request);
+            var decision = PaymentDecider.Decide(account, rules, now, request);
             return new LedgerEntry(
                 AccountId, seq, EntryKind.Payment, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
                 request.Merchant, request.Mcc, null, decision.Status, decision.Reason, decision.BalanceAfter, now,
@@ -158,12 +174,12 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (seq, id) =>
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id) =>
         {
             var now = Now();
             return new LedgerEntry(
                 AccountId, seq, EntryKind.Deposit, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
-                null, null, request.Reference, PaymentStatus.Approved, null, checked(State.Balance + request.Amount), now,
+                null, null, request.Reference, PaymentStatus.Approved, null, checked(account.Balance + request.Amount), now,
                 BusinessCalendar.For(rules).BusinessDate(now), silo.Name, null);
         });
         return new(outcome, entry?.Kind == EntryKind.Deposit ? entry.ToDeposit() : null, null);
@@ -183,14 +199,14 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (seq, id) =>
+        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (account, seq, id) =>
         {
             var now = Now();
             var settings = new AccountSettings(
-                State.Region, State.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? State.Status);
+                account.Region, account.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? account.Status);
             return new LedgerEntry(
-                AccountId, seq, EntryKind.Settings, id, RequestFingerprint.Of(update), 0, State.Currency,
-                null, null, null, PaymentStatus.Approved, null, State.Balance, now,
+                AccountId, seq, EntryKind.Settings, id, RequestFingerprint.Of(update), 0, account.Currency,
+                null, null, null, PaymentStatus.Approved, null, account.Balance, now,
                 BusinessCalendar.For(rules).BusinessDate(now), silo.Name, settings);
         });
         return outcome == RecordOutcome.Created
@@ -229,7 +245,7 @@ public sealed class AccountGrain(
     {
         if (State.LastSeq > _snapshotSeq)
         {
-            await SaveSnapshotAsync();
+            await _lane.RunAsync(SaveSnapshotAsync);
             return;
         }
 
@@ -243,51 +259,154 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Decides with <paramref name="decide"/> (given the next seq and the entry id), makes the row durable, then
-    /// applies it. A retry of an earlier request replays the stored row instead.
+    /// Queues a request for the account's next group commit and answers once its row is durable. A retry of an
+    /// earlier request replays the stored row instead; a retry that arrives while its first is still waiting shares
+    /// the first one's answer.
     /// </summary>
     private async Task<(RecordOutcome Outcome, LedgerEntry? Entry)> RecordAsync(
-        string? idempotencyKey, string fingerprint, Func<long, string, LedgerEntry> decide)
+        string? idempotencyKey, string fingerprint, DecideEntry decide)
     {
-        if (idempotencyKey is not null && _recent.TryGet(idempotencyKey, out var seen))
+        if (idempotencyKey is not null)
         {
-            return Replay(seen, fingerprint);
+            if (_recent.TryGet(idempotencyKey, out var seen))
+            {
+                return Replay(seen, fingerprint);
+            }
+
+            if (_waitingByKey.TryGetValue(idempotencyKey, out var first))
+            {
+                // Once the first is answered its row is in _recent, or its key is free again: start over.
+                await first.Completion.Task;
+                return await RecordAsync(idempotencyKey, fingerprint, decide);
+            }
         }
 
-        var entryId = idempotencyKey ?? Guid.NewGuid().ToString("N");
-        for (var attempt = 0; attempt <= MaxConflictRetries; attempt++)
+        var pending = new PendingRecord(idempotencyKey, fingerprint, decide);
+        _waiting.Enqueue(pending);
+        if (idempotencyKey is not null)
         {
-            var entry = decide(State.LastSeq + 1, entryId);
+            _waitingByKey.Add(idempotencyKey, pending);
+        }
+
+        // Requests that queued behind an earlier turn are usually in its group already: their own turn is then empty.
+        await _lane.RunAsync(() => pending.IsAnswered ? Task.CompletedTask : CommitWaitingAsync());
+        return await pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// Decides what is waiting, in arrival order, on a copy of the state, makes it durable as one append, and only
+    /// then applies it and answers. When the append is refused, the ledger settles it: rows whose key is already
+    /// there are replays; the others are decided again on the caught-up state.
+    /// </summary>
+    private async Task CommitWaitingAsync()
+    {
+        var group = new List<PendingRecord>();
+        while (group.Count < MaxGroup && _waiting.TryDequeue(out var next))
+        {
+            group.Add(next);
+        }
+
+        for (var attempt = 0; group.Count > 0; attempt++)
+        {
+            if (attempt > MaxConflictRetries)
+            {
+                logger.LogWarning("Account {AccountId}: seq still contended after {Retries} catch-ups", AccountId, MaxConflictRetries);
+                Answer(group, (RecordOutcome.Unavailable, null));
+                return;
+            }
+
+            var entries = DecideGroup(group);
+            if (entries.Count == 0)
+            {
+                return;
+            }
+
             try
             {
-                if (await writer.AppendAsync(entry))
+                if (await writer.AppendAsync(entries))
                 {
-                    State.Apply(entry);
-                    _recent.Add(entry);
+                    foreach (var entry in entries)
+                    {
+                        State.Apply(entry);
+                        _recent.Add(entry);
+                    }
+
+                    metrics.RecordGroup(entries.Count);
                     await EnsureSnapshotReminderAsync();
-                    return (RecordOutcome.Created, entry);
+                    for (var i = 0; i < group.Count; i++)
+                    {
+                        Answer(group[i], (RecordOutcome.Created, entries[i]));
+                    }
+
+                    return;
                 }
 
-                // The seq or the entry id is taken: another activation wrote to this account, or this is a retry
-                // of a request older than this activation's memory. Either way the ledger settles it.
-                var existing = idempotencyKey is null
-                    ? null
-                    : await ledger.FindAsync(AccountId, idempotencyKey, CancellationToken.None);
-                await CatchUpAsync(CancellationToken.None);
-                if (existing is not null)
+                // A seq or an entry id is taken: another activation wrote to this account, or a key is a retry of
+                // a request older than this activation's memory.
+                foreach (var keyed in group.Where(p => p.IdempotencyKey is not null).ToList())
                 {
-                    return Replay(existing, fingerprint);
+                    if (await ledger.FindAsync(AccountId, keyed.IdempotencyKey!, CancellationToken.None) is { } existing)
+                    {
+                        Answer(keyed, Replay(existing, keyed.Fingerprint));
+                        group.Remove(keyed);
+                    }
                 }
+
+                await CatchUpAsync(CancellationToken.None);
             }
             catch (Exception ex)
             {
                 GiveUpActivation(ex);
-                return (RecordOutcome.Unavailable, null);
+                Answer(group, (RecordOutcome.Unavailable, null));
+                return;
+            }
+        }
+    }
+
+    /// <summary>The group's rows, each decided on the state the ones before it leave; a request whose decision throws answers alone.</summary>
+    private List<LedgerEntry> DecideGroup(List<PendingRecord> group)
+    {
+        var draft = State.Copy();
+        var entries = new List<LedgerEntry>(group.Count);
+        foreach (var pending in group.ToList())
+        {
+            try
+            {
+                var entry = pending.Decide(draft, draft.LastSeq + 1, pending.EntryId);
+                draft.Apply(entry);
+                entries.Add(entry);
+            }
+            catch (Exception ex)
+            {
+                Forget(pending);
+                pending.Completion.TrySetException(ex);
+                group.Remove(pending);
             }
         }
 
-        logger.LogWarning("Account {AccountId}: seq still contended after {Retries} catch-ups", AccountId, MaxConflictRetries);
-        return (RecordOutcome.Unavailable, null);
+        return entries;
+    }
+
+    private void Answer(List<PendingRecord> group, (RecordOutcome, LedgerEntry?) answer)
+    {
+        foreach (var pending in group)
+        {
+            Answer(pending, answer);
+        }
+    }
+
+    private void Answer(PendingRecord pending, (RecordOutcome, LedgerEntry?) answer)
+    {
+        Forget(pending);
+        pending.Completion.TrySetResult(answer);
+    }
+
+    private void Forget(PendingRecord pending)
+    {
+        if (pending.IdempotencyKey is not null)
+        {
+            _waitingByKey.Remove(pending.IdempotencyKey);
+        }
     }
 
     private static (RecordOutcome, LedgerEntry?) Replay(LedgerEntry stored, string fingerprint) =>

@@ -22,6 +22,7 @@ public sealed class AccountMetrics : IDisposable
     private readonly Counter<long> _replays;
     private readonly Counter<long> _unavailable;
     private readonly UpDownCounter<long> _active;
+    private readonly Histogram<int> _groupRows;
 
     public AccountMetrics(SiloRegion silo)
     {
@@ -37,6 +38,9 @@ public sealed class AccountMetrics : IDisposable
             "payments.unavailable", "{payment}", "Payments answered unavailable: nothing could be made durable, nothing approved");
         _active = _meter.CreateUpDownCounter<long>(
             "payments.accounts.active", "{account}", "Account grains active on this silo");
+        _groupRows = _meter.CreateHistogram<int>(
+            "payments.account.group.rows", "{row}",
+            "Rows one account made durable in one append: the requests that queued while its previous append committed");
     }
 
     /// <summary>Records the outcome of one payment request that reached its account.</summary>
@@ -60,6 +64,8 @@ public sealed class AccountMetrics : IDisposable
                 break;
         }
     }
+
+    public void RecordGroup(int rows) => _groupRows.Record(rows, _region);
 
     public void AccountActivated() => _active.Add(1, _region);
 

@@ -7,8 +7,9 @@ public interface ILedgerStore
     Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends a batch in one round trip. Each flag says whether that row was appended; a row whose seq or
-    /// entry id is already taken is not, and does not fail the others.
+    /// Appends a batch in one commit. Each flag says whether that row was appended. An account's rows in the batch
+    /// are appended all together or not at all: when the seq or entry id of one of them is already taken, none of
+    /// that account's rows is appended, and other accounts' rows are not affected.
     /// </summary>
     Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken);
 

@@ -15,7 +15,7 @@ public sealed class InMemoryLedgerStore : ILedgerStore
             }
 
             var rows = new AccountRows();
-            rows.TryAdd(open);
+            rows.Add(open);
             _accounts.Add(open.AccountId, rows);
             return Task.FromResult(true);
         }
@@ -25,10 +25,18 @@ public sealed class InMemoryLedgerStore : ILedgerStore
     {
         lock (_accounts)
         {
+            var refused = batch.GroupBy(e => e.AccountId, StringComparer.Ordinal)
+                .Where(group => !_accounts.TryGetValue(group.Key, out var rows) || !rows.CanAdd(group.ToList()))
+                .Select(group => group.Key)
+                .ToHashSet(StringComparer.Ordinal);
             var appended = new bool[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                appended[i] = _accounts.TryGetValue(batch[i].AccountId, out var rows) && rows.TryAdd(batch[i]);
+                if (!refused.Contains(batch[i].AccountId))
+                {
+                    _accounts[batch[i].AccountId].Add(batch[i]);
+                    appended[i] = true;
+                }
             }
 
             return Task.FromResult(appended);
@@ -70,16 +78,16 @@ public sealed class InMemoryLedgerStore : ILedgerStore
 
         public Dictionary<string, LedgerEntry> ById { get; } = new(StringComparer.Ordinal);
 
-        public bool TryAdd(LedgerEntry entry)
-        {
-            if (BySeq.ContainsKey(entry.Seq) || ById.ContainsKey(entry.EntryId))
-            {
-                return false;
-            }
+        /// <summary>Whether every row fits: no seq or entry id taken, and none twice among the rows themselves.</summary>
+        public bool CanAdd(List<LedgerEntry> entries) =>
+            entries.All(e => !BySeq.ContainsKey(e.Seq) && !ById.ContainsKey(e.EntryId))
+            && entries.DistinctBy(e => e.Seq).Count() == entries.Count
+            && entries.DistinctBy(e => e.EntryId, StringComparer.Ordinal).Count() == entries.Count;
 
+        public void Add(LedgerEntry entry)
+        {
             BySeq.Add(entry.Seq, entry);
             ById.Add(entry.EntryId, entry);
-            return true;
         }
     }
 }

@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Payments.Ledger;
 
 /// <summary>
-/// The silo's group commit: appends from every account grain queue here and are written in batches, one round
-/// trip per batch, like a database's WAL. A grain's append completes only when its row is durable.
+/// The silo's group commit: appends from every account grain queue here and are written in batches, one commit
+/// per batch, like a database's WAL. An append is one account's rows (the payments its grain decided while its
+/// previous append committed); it completes only when they are all durable, or none is.
 /// </summary>
 /// <remarks>
 /// There is no timer: while one batch commits, the next fills, so batches grow with the load by themselves.
 /// A few writers run at once so that one slow commit does not stall the silo. An account never has two appends in
 /// flight (its grain awaits each one), so concurrent batches never reorder one account's rows.
+/// A batch closes at <see cref="MaxBatch"/> rows or earlier; an append is never split between batches.
 /// The writer starts before every hosted service (the silo among them) and stops after all of them, whatever their
 /// order: the grains that the silo deactivates on a graceful shutdown still get their queued rows committed.
 /// </remarks>
@@ -24,10 +26,13 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private Task _writers = Task.CompletedTask;
 
-    /// <summary>Queues <paramref name="entry"/>; true once it is durable, false when its seq or id is already taken.</summary>
-    public Task<bool> AppendAsync(LedgerEntry entry)
+    /// <summary>
+    /// Queues one account's consecutive rows; true once all are durable, false when the seq or id of one of them is
+    /// already taken (then none is written).
+    /// </summary>
+    public Task<bool> AppendAsync(IReadOnlyList<LedgerEntry> entries)
     {
-        var pending = new PendingAppend(entry);
+        var pending = new PendingAppend(entries);
         return _queue.Writer.TryWrite(pending)
             ? pending.Completion.Task
             : Task.FromException<bool>(new LedgerUnavailableException(new InvalidOperationException("The ledger writer is stopped.")));
@@ -60,9 +65,11 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            var rows = 0;
+            while (rows < MaxBatch && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
+                rows += pending.Entries.Count;
             }
 
             if (batch.Count > 0)
@@ -79,16 +86,20 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         using var activity = LedgerTracing.StartCommit(batch.ConvertAll(p => p.Caller));
         try
         {
-            var appended = await store.AppendAsync(batch.ConvertAll(p => p.Entry), CancellationToken.None);
-            metrics.RecordCommit(batch.Count, Stopwatch.GetElapsedTime(started));
-            for (var i = 0; i < batch.Count; i++)
+            var rows = batch.SelectMany(p => p.Entries).ToList();
+            var appended = await store.AppendAsync(rows, CancellationToken.None);
+            metrics.RecordCommit(rows.Count, Stopwatch.GetElapsedTime(started));
+            var first = 0;
+            foreach (var pending in batch)
             {
-                batch[i].Completion.TrySetResult(appended[i]);
+                // The store appends an account's rows all or none: the first flag speaks for the whole append.
+                pending.Completion.TrySetResult(appended[first]);
+                first += pending.Entries.Count;
             }
         }
         catch (Exception ex)
         {
-            metrics.RecordFailure(batch.Count);
+            metrics.RecordFailure(batch.Sum(p => p.Entries.Count));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             logger.LogError(ex, "Ledger commit of {Count} rows failed; their requests answer unavailable", batch.Count);
             foreach (var pending in batch)
@@ -98,7 +109,7 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         }
     }
 
-    private sealed record PendingAppend(LedgerEntry Entry)
+    private sealed record PendingAppend(IReadOnlyList<LedgerEntry> Entries)
     {
         public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -7,7 +7,8 @@ namespace Payments.Ledger;
 
 /// <summary>
 /// The ledger on PostgreSQL. A batch is one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING</c>:
-/// one round trip, one commit, and a row whose seq or entry id is taken is simply not returned.
+/// one round trip and one commit; a row whose seq or entry id is taken is simply not returned. An account's rows in a
+/// batch go in all together or not at all.
 /// </summary>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
 {
@@ -60,25 +61,68 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
     public async Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = AppendCommand(batch);
-        command.Connection = connection;
-        var inserted = new HashSet<(string, long)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add((reader.GetString(1), reader.GetInt64(0)));
-            }
-        }
-
         var appended = new bool[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
         {
-            appended[i] = inserted.Contains((batch[i].AccountId, batch[i].Seq));
+            var attempt = Enumerable.Range(0, batch.Count).Where(i => !refused.Contains(batch[i].AccountId)).ToList();
+            if (attempt.Count == 0)
+            {
+                return appended;
+            }
+
+            // BEGIN travels with the INSERT; the commit is the one extra round trip, and its fsync is the batch's.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var inserted = await InsertAsync(connection, transaction, attempt.ConvertAll(i => batch[i]), cancellationToken);
+            var partial = PartlyInsertedAccounts(batch, attempt, inserted);
+            refused.UnionWith(attempt.Where(i => !inserted.Contains((batch[i].AccountId, batch[i].Seq))).Select(i => batch[i].AccountId));
+            if (partial.Count > 0)
+            {
+                // Some of an account's rows went in and some did not (another activation took a seq meanwhile):
+                // none of them may stay, since the later ones were decided on top of the refused ones.
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var i in attempt)
+            {
+                appended[i] = inserted.Contains((batch[i].AccountId, batch[i].Seq));
+            }
+
+            return appended;
+        }
+    }
+
+    private static async Task<HashSet<(string, long)>> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<LedgerEntry> rows, CancellationToken cancellationToken)
+    {
+        await using var command = AppendCommand(rows);
+        command.Connection = connection;
+        command.Transaction = transaction;
+        var inserted = new HashSet<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add((reader.GetString(1), reader.GetInt64(0)));
         }
 
-        return appended;
+        return inserted;
+    }
+
+    private static HashSet<string> PartlyInsertedAccounts(
+        IReadOnlyList<LedgerEntry> batch, List<int> attempt, HashSet<(string, long)> inserted)
+    {
+        var someIn = new HashSet<string>(StringComparer.Ordinal);
+        var someOut = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in attempt)
+        {
+            (inserted.Contains((batch[i].AccountId, batch[i].Seq)) ? someIn : someOut).Add(batch[i].AccountId);
+        }
+
+        someIn.IntersectWith(someOut);
+        return someIn;
     }
 
     public Task<IReadOnlyList<LedgerEntry>> ReadAfterAsync(string accountId, long afterSeq, CancellationToken cancellationToken) =>

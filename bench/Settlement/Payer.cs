@@ -52,7 +52,7 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
         {
             balance -= 1;
             var started = Stopwatch.GetTimestamp();
-            if (!await _writer.AppendAsync(Entry(accountId, seq, EntryKind.Payment, 1, balance, null)))
+            if (!await _writer.AppendAsync([Entry(accountId, seq, EntryKind.Payment, 1, balance, null)]))
             {
                 throw new InvalidOperationException($"Payment {seq} of {accountId} was refused by the ledger.");
             }

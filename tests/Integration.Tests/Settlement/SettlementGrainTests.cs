@@ -24,9 +24,9 @@ namespace Payments.Integration.Tests.Settlement;
 public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-    private readonly string _region = Settlement.LedgerRows.NewRegion();
+    private readonly string _region = LedgerRows.NewRegion();
     private readonly FakeTimeProvider _clock = new();
-    private readonly DateOnly _day = Settlement.LedgerRows.NewBusinessDate();
+    private readonly DateOnly _day = LedgerRows.NewBusinessDate();
     private InProcessTestCluster _cluster = null!;
     private DateTime _deployedAt;
 

@@ -2,7 +2,7 @@ using Npgsql;
 using Payments.Contracts;
 using Payments.Ledger;
 
-namespace Payments.Integration.Tests.Settlement;
+namespace Payments.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// Writes accounts and ledger rows through the real <see cref="PostgresLedgerStore"/>, with business dates chosen by the
