@@ -3,7 +3,7 @@ using Payments.Contracts;
 
 namespace Payments;
 
-/// <summary>One client account: serializes its own debits and credits, one request at a time.</summary>
+/// <summary>One client account: decides its own debits and credits one after the other, on its own state.</summary>
 public interface IAccountGrain : IGrainWithStringKey
 {
     /// <summary>Opens the account; fails with <see cref="OpenOutcome.AlreadyExists"/> when the id is taken in any region.</summary>

@@ -3,7 +3,7 @@ using Payments.Contracts;
 namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>
-/// Many payments at once on the same account: the grain takes them one at a time, so neither the balance nor a
+/// Many payments at once on the same account: the grain decides them one after the other, so neither the balance nor a
 /// ceiling can be overrun. Money is counted from the ledger rows and from the account view, never from counters.
 /// </summary>
 [Collection(ClusterCollection.Name)]
