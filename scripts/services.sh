@@ -194,6 +194,10 @@ max_connections = 200
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+# Sized for a ledger that takes thousands of rows a second: the hot part of its indexes stays in memory, and
+# checkpoints (each followed by a burst of full-page images in the WAL) come every few minutes, not every few seconds.
+shared_buffers = 1GB
+max_wal_size = 4GB
 EOF
 }
 

@@ -147,12 +147,12 @@ public sealed class AccountGrain(
             return new(RecordOutcome.Invalid, null, errors);
         }
 
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id) =>
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id, hash) =>
         {
             var now = Now();
             var decision = PaymentDecider.Decide(account, rules, now, request);
             return new LedgerEntry(
-                AccountId, seq, EntryKind.Payment, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
+                AccountId, seq, EntryKind.Payment, id, hash, request.Amount, request.Currency,
                 request.Merchant, request.Mcc, null, decision.Status, decision.Reason, decision.BalanceAfter, now,
                 decision.BusinessDate, silo.Name, null);
         });
@@ -174,11 +174,11 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id) =>
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id, hash) =>
         {
             var now = Now();
             return new LedgerEntry(
-                AccountId, seq, EntryKind.Deposit, id, RequestFingerprint.Of(request), request.Amount, request.Currency,
+                AccountId, seq, EntryKind.Deposit, id, hash, request.Amount, request.Currency,
                 null, null, request.Reference, PaymentStatus.Approved, null, checked(account.Balance + request.Amount), now,
                 BusinessCalendar.For(rules).BusinessDate(now), silo.Name, null);
         });
@@ -199,13 +199,13 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (account, seq, id) =>
+        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (account, seq, id, hash) =>
         {
             var now = Now();
             var settings = new AccountSettings(
                 account.Region, account.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? account.Status);
             return new LedgerEntry(
-                AccountId, seq, EntryKind.Settings, id, RequestFingerprint.Of(update), 0, account.Currency,
+                AccountId, seq, EntryKind.Settings, id, hash, 0, account.Currency,
                 null, null, null, PaymentStatus.Approved, null, account.Balance, now,
                 BusinessCalendar.For(rules).BusinessDate(now), silo.Name, settings);
         });
@@ -372,7 +372,7 @@ public sealed class AccountGrain(
         {
             try
             {
-                var entry = pending.Decide(draft, draft.LastSeq + 1, pending.EntryId);
+                var entry = pending.Decide(draft, draft.LastSeq + 1, pending.EntryId, pending.Fingerprint);
                 draft.Apply(entry);
                 entries.Add(entry);
             }

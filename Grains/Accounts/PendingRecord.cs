@@ -3,8 +3,11 @@ using Payments.Ledger;
 
 namespace Payments.Accounts;
 
-/// <summary>Decides a request's ledger row, given the account as it will be when the row applies, its seq and id.</summary>
-internal delegate LedgerEntry DecideEntry(AccountState account, long seq, string entryId);
+/// <summary>
+/// Decides a request's ledger row, given the account as it will be when the row applies, the row's seq and id, and
+/// the request's fingerprint.
+/// </summary>
+internal delegate LedgerEntry DecideEntry(AccountState account, long seq, string entryId, string requestHash);
 
 /// <summary>A payment, deposit or settings change that waits for its account's next group commit.</summary>
 internal sealed class PendingRecord(string? idempotencyKey, string fingerprint, DecideEntry decide)
