@@ -27,10 +27,15 @@ public sealed class AccountRouter(
     IOptions<RoutingOptions> options,
     TimeProvider time)
 {
+    // The configured regions never change while the API runs.
+    private readonly string[] _regions = [.. clusters.Regions.Order(StringComparer.Ordinal)];
+
     /// <summary>Calls the account grain of <paramref name="accountId"/> on the cluster that serves it now.</summary>
     public async Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, Retry retry, CancellationToken cancellationToken)
     {
-        var home = await HomeRegionAsync(accountId, cancellationToken) ?? local.Name;
+        // Nearly every account is known already: no store read, so no deadline to arm for one.
+        var home = (directory.TryFindKnown(accountId, out var known) ? known : await HomeRegionAsync(accountId, cancellationToken))
+            ?? local.Name;
         return await CallAsync(home, grains => call(grains.GetGrain<IAccountGrain>(accountId)), retry, cancellationToken);
     }
 
@@ -94,19 +99,44 @@ public sealed class AccountRouter(
     /// </summary>
     private List<(ClusterHealth Cluster, IClusterClient Client)> Candidates(string homeRegion)
     {
-        var preferred = new[] { homeRegion, local.Name }
-            .Concat(clusters.Regions.Order(StringComparer.Ordinal))
-            .Distinct(StringComparer.Ordinal);
-        var connected = new List<(ClusterHealth Cluster, IClusterClient Client)>();
-        foreach (var region in preferred)
+        // Built on every call, so plain loops: no LINQ iterators or closures on the request path.
+        var healthy = new List<(ClusterHealth Cluster, IClusterClient Client)>(_regions.Length + 1);
+        List<(ClusterHealth Cluster, IClusterClient Client)>? sick = null;
+        Add(homeRegion);
+        if (!string.Equals(local.Name, homeRegion, StringComparison.Ordinal))
         {
-            if (health.Find(region) is { ForcedFailover: false } cluster && clusters.Find(region) is { } client)
+            Add(local.Name);
+        }
+
+        foreach (var region in _regions)
+        {
+            if (!string.Equals(region, homeRegion, StringComparison.Ordinal) && !string.Equals(region, local.Name, StringComparison.Ordinal))
             {
-                connected.Add((cluster, client));
+                Add(region);
             }
         }
 
-        return [.. connected.Where(c => c.Cluster.TakesTraffic), .. connected.Where(c => !c.Cluster.TakesTraffic)];
+        if (sick is not null)
+        {
+            healthy.AddRange(sick);
+        }
+
+        return healthy;
+
+        void Add(string region)
+        {
+            if (health.Find(region) is { ForcedFailover: false } cluster && clusters.Find(region) is { } client)
+            {
+                if (cluster.TakesTraffic)
+                {
+                    healthy.Add((cluster, client));
+                }
+                else
+                {
+                    (sick ??= []).Add((cluster, client));
+                }
+            }
+        }
     }
 
     private async Task<string?> HomeRegionAsync(string accountId, CancellationToken cancellationToken)

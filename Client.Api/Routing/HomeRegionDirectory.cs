@@ -22,23 +22,28 @@ public sealed class HomeRegionDirectory(IOptions<RoutingOptions> options, IHomeR
     /// <summary>The home region of <paramref name="accountId"/>, or null when unknown (the local cluster answers).</summary>
     public async ValueTask<string?> FindAsync(string accountId, CancellationToken cancellationToken)
     {
-        if (source is null)
+        if (TryFindKnown(accountId, out var known))
         {
-            return null;
+            return known;
         }
 
-        if (_cache.TryGetValue(accountId, out string? cached))
-        {
-            return cached;
-        }
-
-        var region = await source.FindAsync(accountId, cancellationToken);
+        var region = await source!.FindAsync(accountId, cancellationToken);
         if (region is not null)
         {
             Remember(accountId, region);
         }
 
         return region;
+    }
+
+    /// <summary>
+    /// The home region when it is known without reading the store (remembered, or no store: null, the local cluster);
+    /// false when only the store can tell.
+    /// </summary>
+    public bool TryFindKnown(string accountId, out string? region)
+    {
+        region = null;
+        return source is null || _cache.TryGetValue(accountId, out region);
     }
 
     /// <summary>Records the home region of an account this API just opened.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -14,19 +15,25 @@ namespace Payments.Api.Security;
 /// </summary>
 public static class PerKeyRateLimiting
 {
-    public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services, RateLimitSettings limits) =>
-        services.AddRateLimiter(options =>
+    public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services, RateLimitSettings limits)
+    {
+        // A key's partition is made once per key name and role, not on every request; the names are as few as the keys.
+        var admin = new ConcurrentDictionary<string, RateLimitPartition<string>>(StringComparer.Ordinal);
+        var terminal = new ConcurrentDictionary<string, RateLimitPartition<string>>(StringComparer.Ordinal);
+        return services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, limits));
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.User.Identity is { IsAuthenticated: true, Name: { } name }
+                    ? context.User.IsInRole(Roles.Admin)
+                        ? admin.GetOrAdd(name, static (name, limits) => Partition($"key:{name}", limits.Admin, limits), limits)
+                        : terminal.GetOrAdd(name, static (name, limits) => Partition($"key:{name}", limits.Terminal, limits), limits)
+                    : Partition($"address:{context.Connection.RemoteIpAddress}", limits.Anonymous, limits));
             options.OnRejected = RejectAsync;
         });
+    }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitSettings limits)
-    {
-        var (key, permits) = context.User.Identity is { IsAuthenticated: true, Name: { } name }
-            ? ($"key:{name}", context.User.IsInRole(Roles.Admin) ? limits.Admin : limits.Terminal)
-            : ($"address:{context.Connection.RemoteIpAddress}", limits.Anonymous);
-        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    private static RateLimitPartition<string> Partition(string key, int permits, RateLimitSettings limits) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = permits,
             TokensPerPeriod = permits,
@@ -34,7 +41,6 @@ public static class PerKeyRateLimiting
             QueueLimit = 0,
             AutoReplenishment = true,
         });
-    }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

@@ -48,6 +48,33 @@ public sealed class HomeRegionDirectoryTests
     }
 
     [Fact]
+    public async Task An_account_is_known_without_the_store_only_once_the_store_named_its_region()
+    {
+        _accounts.Add("acc-5", "region-b");
+        using var directory = new HomeRegionDirectory(Options.Create(new RoutingOptions()), _accounts);
+
+        var knownBefore = directory.TryFindKnown("acc-5", out _);
+        await directory.FindAsync("acc-5", CancellationToken.None);
+        var knownAfter = directory.TryFindKnown("acc-5", out var home);
+
+        Assert.False(knownBefore);
+        Assert.True(knownAfter);
+        Assert.Equal("region-b", home);
+        Assert.Equal(1, _accounts.Reads);
+    }
+
+    [Fact]
+    public void Without_a_store_every_account_is_known_to_be_local()
+    {
+        using var directory = new HomeRegionDirectory(Options.Create(new RoutingOptions()));
+
+        var known = directory.TryFindKnown("acc-6", out var home);
+
+        Assert.True(known);
+        Assert.Null(home);
+    }
+
+    [Fact]
     public async Task Without_a_store_every_account_is_local()
     {
         using var directory = new HomeRegionDirectory(Options.Create(new RoutingOptions()));
