@@ -2,7 +2,7 @@
 # One command for docs/benchmarks.md: builds Release, runs the in-process benchmark, starts a region (silos + API) and
 # the conventional baseline on this machine, drives both with the load generator, checks the invariants in their
 # databases, rewrites the load generator's section of docs/benchmarks.md, and stops everything it started.
-# About 8 minutes. Everything listens on 127.0.0.1; the load stops by itself.
+# About 10 minutes. Everything listens on 127.0.0.1; the load stops by itself.
 #
 #   scripts/bench.sh
 #   BENCH_NOTE="a quiet machine." BENCH_SILOS=2 BENCH_DURATION=30 scripts/bench.sh

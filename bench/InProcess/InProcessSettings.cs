@@ -20,7 +20,7 @@ public sealed record InProcessSettings(string Postgres, int Accounts, int Concur
             values.GetValueOrDefault("postgres") ?? "Host=127.0.0.1;Port=55432;Username=postgres;Database=payments_inprocess",
             (int)Number("accounts", 5_000),
             (int)Number("concurrency", 1_000),
-            TimeSpan.FromSeconds(Number("warmup", 5)),
+            TimeSpan.FromSeconds(Number("warmup", 20)),
             TimeSpan.FromSeconds(Number("duration", 20)),
             values.GetValueOrDefault("json") ?? ".artifacts/bench/inprocess.json");
     }

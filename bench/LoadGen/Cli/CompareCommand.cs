@@ -70,7 +70,8 @@ public static class CompareCommand
         var hotMix = new OperationMix(_ => hot, MixShares.PaymentsOnly, $"{runId}-h", recent);
         var scenarios = new List<ScenarioResult>();
 
-        using (var window = Window(system, BenchReport.ClosedLoop, recorder, cpu, settings, settings.Duration))
+        // Fresh processes spend a core on tiered JIT compilation for their first half-minute or so of load.
+        using (var window = Window(system, BenchReport.ClosedLoop, recorder, cpu, settings, settings.Duration, settings.ProcessWarmUp))
         {
             var measured = await ClosedLoop.RunAsync(api, mix, recorder, settings.Terminals, window);
             scenarios.Add(new(system, BenchReport.ClosedLoop, $"{settings.Terminals} terminals", measured));
@@ -103,6 +104,7 @@ public static class CompareCommand
     }
 
     private static MeasurementWindow Window(
-        string system, string scenario, RunRecorder recorder, CpuMeter cpu, CompareSettings settings, TimeSpan duration) =>
-        new($"{system} {scenario}", recorder, cpu, settings.WarmUp, duration);
+        string system, string scenario, RunRecorder recorder, CpuMeter cpu, CompareSettings settings, TimeSpan duration,
+        TimeSpan extraWarmUp = default) =>
+        new($"{system} {scenario}", recorder, cpu, settings.WarmUp + extraWarmUp, duration);
 }

@@ -15,6 +15,7 @@ public sealed record CompareSettings(
     int HotTerminals,
     double OpenLoopPaymentsPerSecond,
     TimeSpan WarmUp,
+    TimeSpan ProcessWarmUp,
     TimeSpan Duration,
     TimeSpan HotDuration,
     string? InProcessJson,
@@ -37,6 +38,7 @@ public sealed record CompareSettings(
         args.Int("hot-terminals", 64),
         args.Double("open-rate", 5_000),
         args.Seconds("warmup", 5),
+        args.Seconds("process-warmup", 30),
         args.Seconds("duration", 20),
         args.Seconds("hot-duration", 15),
         args.OptionalText("inprocess-json"),
@@ -59,5 +61,7 @@ public sealed record CompareSettings(
         string.Create(CultureInfo.InvariantCulture,
             $"Hot account: {HotTerminals} terminals paying one account. Each scenario: {WarmUp.TotalSeconds:0} s warm-up, then"),
         string.Create(CultureInfo.InvariantCulture,
-            $"{Duration.TotalSeconds:0} s measured ({HotDuration.TotalSeconds:0} s for the hot account)."));
+            $"{Duration.TotalSeconds:0} s measured ({HotDuration.TotalSeconds:0} s for the hot account)."),
+        string.Create(CultureInfo.InvariantCulture,
+            $"Each system's first scenario warms up {ProcessWarmUp.TotalSeconds:0} s longer, until the runtime has compiled its hot code for good, as in a process that has served for hours."));
 }
