@@ -27,9 +27,15 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
                 ApiProblems.Unavailable(context),
             _ => ApiProblems.Create(StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "Internal error."),
         };
-        if (problem.StatusCode >= 500)
+        if (problem.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning(exception, "{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, problem.StatusCode);
+            // Expected while a cluster or the ledger is away, and then by the thousand: one line each, no stack trace.
+            logger.LogWarning("{Method} {Path} answered 503: {Error}: {Message}",
+                context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+        }
+        else if (problem.StatusCode >= 500)
+        {
+            logger.LogError(exception, "{Method} {Path} answered {Status}", context.Request.Method, context.Request.Path, problem.StatusCode);
         }
 
         await problem.ExecuteAsync(context);

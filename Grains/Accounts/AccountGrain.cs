@@ -19,8 +19,9 @@ namespace Payments.Accounts;
 /// activation (another region) moved on, and this one catches up from the ledger before deciding again.
 /// </summary>
 /// <remarks>
-/// Every step that reads or writes the ledger or the snapshot takes its turn in <see cref="_lane"/>, so a catch-up
-/// never races a commit. A hot account thus commits once per ledger round trip, whatever its number of terminals.
+/// Every step that reads or writes the ledger takes its turn in <see cref="_lane"/>, so a catch-up never races a
+/// commit. A hot account thus commits once per ledger round trip, whatever its number of terminals. A snapshot is
+/// written from a copy of the state, outside the lane: payments never wait for it.
 /// </remarks>
 [Reentrant]
 public sealed class AccountGrain(
@@ -47,9 +48,11 @@ public sealed class AccountGrain(
     private readonly Queue<PendingRecord> _waiting = new();
     private readonly Dictionary<string, PendingRecord> _waitingByKey = new(StringComparer.Ordinal);
     private long _snapshotSeq;
+    private bool _snapshotting;
     private bool _reminderActive;
 
-    private AccountState State => snapshot.State;
+    /// <summary>The live state; <c>snapshot.State</c> holds the copy last handed to storage.</summary>
+    private AccountState State { get; set; } = null!;
 
     private string AccountId => this.GetPrimaryKeyString();
 
@@ -57,6 +60,7 @@ public sealed class AccountGrain(
     {
         // Only a silo's first activations wait here, until its cache has read every region's rules once.
         await regions.Ready.WaitAsync(cancellationToken);
+        State = snapshot.State;
         _snapshotSeq = State.LastSeq;
         var replayed = await ReadLedgerAsync(() => CatchUpAsync(cancellationToken));
         logger.LogDebug(
@@ -245,7 +249,7 @@ public sealed class AccountGrain(
     {
         if (State.LastSeq > _snapshotSeq)
         {
-            await _lane.RunAsync(SaveSnapshotAsync);
+            await SaveSnapshotAsync();
             return;
         }
 
@@ -332,12 +336,12 @@ public sealed class AccountGrain(
                     }
 
                     metrics.RecordGroup(entries.Count);
-                    await EnsureSnapshotReminderAsync();
                     for (var i = 0; i < group.Count; i++)
                     {
                         Answer(group[i], (RecordOutcome.Created, entries[i]));
                     }
 
+                    await EnsureSnapshotReminderAsync();
                     return;
                 }
 
@@ -463,8 +467,10 @@ public sealed class AccountGrain(
 
         try
         {
+            // The first tick somewhere in the next one and a half periods: accounts activated together (a silo
+            // start, a failover) must not all write their snapshots in the same second a period later.
             var period = snapshotOptions.Value.Period;
-            await this.RegisterOrUpdateReminder(SnapshotReminder, period, period);
+            await this.RegisterOrUpdateReminder(SnapshotReminder, period * (0.5 + Random.Shared.NextDouble()), period);
             _reminderActive = true;
         }
         catch (Exception ex)
@@ -476,10 +482,18 @@ public sealed class AccountGrain(
 
     private async Task SaveSnapshotAsync()
     {
+        if (_snapshotting)
+        {
+            return;
+        }
+
+        // A copy: payments go on changing the live state while storage serializes and writes this one.
+        _snapshotting = true;
+        snapshot.State = State.Copy();
         try
         {
             await snapshot.WriteStateAsync();
-            _snapshotSeq = State.LastSeq;
+            _snapshotSeq = snapshot.State.LastSeq;
         }
         catch (InconsistentStateException ex)
         {
@@ -490,6 +504,10 @@ public sealed class AccountGrain(
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Account {AccountId}: snapshot not written; the ledger still holds every change", AccountId);
+        }
+        finally
+        {
+            _snapshotting = false;
         }
     }
 
