@@ -46,4 +46,10 @@ public sealed class Arguments
         _values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     public TimeSpan Seconds(string name, double fallback) => TimeSpan.FromSeconds(Double(name, fallback));
+
+    /// <summary>A comma-separated list of numbers; an empty value gives none.</summary>
+    public IReadOnlyList<double> Doubles(string name, string fallback) =>
+        Text(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(value => double.Parse(value, CultureInfo.InvariantCulture))
+            .ToList();
 }

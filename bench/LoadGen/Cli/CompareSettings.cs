@@ -14,6 +14,7 @@ public sealed record CompareSettings(
     int Terminals,
     int HotTerminals,
     double OpenLoopPaymentsPerSecond,
+    IReadOnlyList<double> LighterOpenLoopRates,
     TimeSpan WarmUp,
     TimeSpan ProcessWarmUp,
     TimeSpan Duration,
@@ -37,6 +38,7 @@ public sealed record CompareSettings(
         args.Int("terminals", 256),
         args.Int("hot-terminals", 64),
         args.Double("open-rate", 5_000),
+        args.Doubles("lighter-open-rates", "1500,3000"),
         args.Seconds("warmup", 5),
         args.Seconds("process-warmup", 30),
         args.Seconds("duration", 20),
@@ -50,6 +52,10 @@ public sealed record CompareSettings(
         args.OptionalText("processes"),
         new ApiKeys(args.Text("admin-key", ApiKeys.Dev.Admin), args.Text("terminal-key", ApiKeys.Dev.Terminal)));
 
+    private string Lighter() => LighterOpenLoopRates.Count == 0
+        ? ""
+        : $" (Payments also at {string.Join(" and ", LighterOpenLoopRates.Select(rate => rate.ToString("N0", CultureInfo.InvariantCulture)))} payments/s: its latency below saturation)";
+
     public string Describe(double hottestShare) => string.Join(' ',
         string.Create(CultureInfo.InvariantCulture,
             $"{Accounts:N0} accounts, Zipf exponent {ZipfExponent} (the busiest account gets {hottestShare:P1} of the requests);"),
@@ -57,7 +63,7 @@ public sealed record CompareSettings(
         "5 % retries of a recent Idempotency-Key, 2 % deposits (admin key), 8 % balance reads; one account in 50 has a",
         "daily ceiling of 200.00 EUR.",
         string.Create(CultureInfo.InvariantCulture,
-            $"Closed loop: {Terminals} terminals. Open loop: {OpenLoopPaymentsPerSecond:N0} payments/s offered."),
+            $"Closed loop: {Terminals} terminals. Open loop: {OpenLoopPaymentsPerSecond:N0} payments/s offered{Lighter()}."),
         string.Create(CultureInfo.InvariantCulture,
             $"Hot account: {HotTerminals} terminals paying one account. Each scenario: {WarmUp.TotalSeconds:0} s warm-up, then"),
         string.Create(CultureInfo.InvariantCulture,

@@ -29,6 +29,7 @@ public sealed record BenchReport(
 {
     public const string ClosedLoop = "closed loop";
     public const string OpenLoop = "open loop";
+    public const string LighterOpenLoop = "open loop, lighter";
     public const string HotAccount = "hot account";
     public const string Payments = "Payments";
     public const string Baseline = "Baseline";
