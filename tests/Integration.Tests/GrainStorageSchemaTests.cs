@@ -125,6 +125,43 @@ public sealed class GrainStorageSchemaTests(RealServers servers)
             keys.ToHashSet());
     }
 
+    [Fact]
+    public async Task The_providers_write_query_commits_its_snapshot_asynchronously_and_nothing_after_it()
+    {
+        var grain = GrainRow.New();
+        await using var connection = await servers.OpenPostgresAsync();
+        await using var read = new NpgsqlCommand("SELECT querytext FROM orleansquery WHERE querykey = 'WriteToStorageKey'", connection);
+        var providerQuery = (string)(await read.ExecuteScalarAsync())!;
+
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var write = new NpgsqlCommand(providerQuery, connection, transaction))
+        {
+            write.Parameters.AddWithValue("GrainIdHash", grain.IdHash);
+            write.Parameters.AddWithValue("GrainIdN0", 0L);
+            write.Parameters.AddWithValue("GrainIdN1", 0L);
+            write.Parameters.AddWithValue("GrainTypeHash", grain.TypeHash);
+            write.Parameters.AddWithValue("GrainTypeString", grain.Type);
+            write.Parameters.AddWithValue("GrainIdExtensionString", grain.Key);
+            write.Parameters.AddWithValue("ServiceId", grain.ServiceId);
+            write.Parameters.Add(new NpgsqlParameter<int?>("GrainStateVersion", NpgsqlTypes.NpgsqlDbType.Integer) { TypedValue = null });
+            write.Parameters.AddWithValue("PayloadBinary", "snapshot"u8.ToArray());
+            Assert.Equal(1, await write.ExecuteScalarAsync());
+        }
+
+        var duringWrite = await SettingAsync(connection, transaction);
+        await transaction.CommitAsync();
+        var afterWrite = await SettingAsync(connection, null);
+
+        Assert.Equal(("off", "on"), (duringWrite, afterWrite));
+        Assert.Equal([(1, "snapshot")], await StoredRowsAsync(grain));
+    }
+
+    private static async Task<string> SettingAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        await using var show = new NpgsqlCommand("SHOW synchronous_commit", connection, transaction);
+        return (string)(await show.ExecuteScalarAsync())!;
+    }
+
     private static async Task<int?> WriteAsync(
         NpgsqlConnection connection, GrainRow grain, int? expectedVersion, byte[] payload, NpgsqlTransaction? transaction = null)
     {
