@@ -62,8 +62,21 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     public async Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
     {
         var appended = new bool[batch.Count];
-        var refused = new HashSet<string>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (batch.DistinctBy(e => e.AccountId, StringComparer.Ordinal).Count() == batch.Count)
+        {
+            // One row per account: nothing can go in half-way, so the statement's own transaction is enough
+            // and the commit travels with the insert.
+            var single = await InsertAsync(connection, null, batch, cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                appended[i] = single.Contains((batch[i].AccountId, batch[i].Seq));
+            }
+
+            return appended;
+        }
+
+        var refused = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var attempt = Enumerable.Range(0, batch.Count).Where(i => !refused.Contains(batch[i].AccountId)).ToList();
@@ -96,7 +109,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     }
 
     private static async Task<HashSet<(string, long)>> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<LedgerEntry> rows, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<LedgerEntry> rows, CancellationToken cancellationToken)
     {
         await using var command = AppendCommand(rows);
         command.Connection = connection;
