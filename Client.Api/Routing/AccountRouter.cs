@@ -33,9 +33,7 @@ public sealed class AccountRouter(
     /// <summary>Calls the account grain of <paramref name="accountId"/> on the cluster that serves it now.</summary>
     public async Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, Retry retry, CancellationToken cancellationToken)
     {
-        // Nearly every account is known already: no store read, so no deadline to arm for one.
-        var home = (directory.TryFindKnown(accountId, out var known) ? known : await HomeRegionAsync(accountId, cancellationToken))
-            ?? local.Name;
+        var home = await HomeRegionAsync(accountId, cancellationToken) ?? local.Name;
         return await CallAsync(home, grains => call(grains.GetGrain<IAccountGrain>(accountId)), retry, cancellationToken);
     }
 
@@ -139,8 +137,14 @@ public sealed class AccountRouter(
         }
     }
 
-    private async Task<string?> HomeRegionAsync(string accountId, CancellationToken cancellationToken)
+    private async ValueTask<string?> HomeRegionAsync(string accountId, CancellationToken cancellationToken)
     {
+        // Nearly every account is known already: no store read, so no deadline to arm for one.
+        if (directory.TryFindKnown(accountId, out var known))
+        {
+            return known;
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.CallTimeout);
         try

@@ -18,15 +18,13 @@ public static class PerKeyRateLimiting
     public static IServiceCollection AddPerKeyRateLimiting(this IServiceCollection services, RateLimitSettings limits)
     {
         // A key's partition is made once per key name and role, not on every request; the names are as few as the keys.
-        var admin = new ConcurrentDictionary<string, RateLimitPartition<string>>(StringComparer.Ordinal);
-        var terminal = new ConcurrentDictionary<string, RateLimitPartition<string>>(StringComparer.Ordinal);
+        var keys = new ConcurrentDictionary<(string Name, bool Admin), RateLimitPartition<string>>();
         return services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.User.Identity is { IsAuthenticated: true, Name: { } name }
-                    ? context.User.IsInRole(Roles.Admin)
-                        ? admin.GetOrAdd(name, static (name, limits) => Partition($"key:{name}", limits.Admin, limits), limits)
-                        : terminal.GetOrAdd(name, static (name, limits) => Partition($"key:{name}", limits.Terminal, limits), limits)
+                    ? keys.GetOrAdd((name, context.User.IsInRole(Roles.Admin)),
+                        static (key, limits) => Partition($"key:{key.Name}", key.Admin ? limits.Admin : limits.Terminal, limits), limits)
                     : Partition($"address:{context.Connection.RemoteIpAddress}", limits.Anonymous, limits));
             options.OnRejected = RejectAsync;
         });

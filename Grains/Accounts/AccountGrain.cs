@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Payments.Contracts;
 using Payments.Ledger;
@@ -32,6 +33,7 @@ public sealed class AccountGrain(
     SiloRegion silo,
     TimeProvider time,
     IOptions<SnapshotOptions> snapshotOptions,
+    DeepCopier<AccountState> copier,
     AccountMetrics metrics,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
@@ -370,7 +372,7 @@ public sealed class AccountGrain(
     /// <summary>The group's rows, each decided on the state the ones before it leave; a request whose decision throws answers alone.</summary>
     private List<LedgerEntry> DecideGroup(List<PendingRecord> group)
     {
-        var draft = State.Copy();
+        var draft = copier.Copy(State);
         var entries = new List<LedgerEntry>(group.Count);
         foreach (var pending in group.ToList())
         {
@@ -489,7 +491,7 @@ public sealed class AccountGrain(
 
         // A copy: payments go on changing the live state while storage serializes and writes this one.
         _snapshotting = true;
-        snapshot.State = State.Copy();
+        snapshot.State = copier.Copy(State);
         try
         {
             await snapshot.WriteStateAsync();

@@ -67,21 +67,6 @@ public sealed class AccountState
         LastSeq = entry.Seq;
     }
 
-    /// <summary>An independent copy, to decide a group of requests on before any of them is durable.</summary>
-    public AccountState Copy() => new()
-    {
-        Exists = Exists,
-        Region = Region,
-        Currency = Currency,
-        Status = Status,
-        Balance = Balance,
-        Limits = Limits,
-        Daily = Daily.Copy(),
-        Weekly = Weekly.Copy(),
-        Monthly = Monthly.Copy(),
-        LastSeq = LastSeq,
-    };
-
     private void ApplySettings(AccountSettings settings)
     {
         Region = settings.Region;

@@ -17,8 +17,6 @@ public sealed class SpendingCounter
     /// </summary>
     public long SpentIn(DateOnly current) => Period >= current ? Spent : 0;
 
-    public SpendingCounter Copy() => new() { Period = Period, Spent = Spent };
-
     public void Add(DateOnly period, long amount)
     {
         if (period > Period)

@@ -62,43 +62,37 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     public async Task<bool[]> AppendAsync(IReadOnlyList<LedgerEntry> batch, CancellationToken cancellationToken)
     {
         var appended = new bool[batch.Count];
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (batch.DistinctBy(e => e.AccountId, StringComparer.Ordinal).Count() == batch.Count)
-        {
-            // One row per account: nothing can go in half-way, so the statement's own transaction is enough
-            // and the commit travels with the insert.
-            var single = await InsertAsync(connection, null, batch, cancellationToken);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                appended[i] = single.Contains((batch[i].AccountId, batch[i].Seq));
-            }
-
-            return appended;
-        }
-
         var refused = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         while (true)
         {
             var attempt = Enumerable.Range(0, batch.Count).Where(i => !refused.Contains(batch[i].AccountId)).ToList();
-            if (attempt.Count == 0)
+            var rows = attempt.ConvertAll(i => batch[i]);
+            if (rows.Count == 0)
             {
                 return appended;
             }
 
-            // BEGIN travels with the INSERT; the commit is the one extra round trip, and its fsync is the batch's.
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var inserted = await InsertAsync(connection, transaction, attempt.ConvertAll(i => batch[i]), cancellationToken);
-            var partial = PartlyInsertedAccounts(batch, attempt, inserted);
-            refused.UnionWith(attempt.Where(i => !inserted.Contains((batch[i].AccountId, batch[i].Seq))).Select(i => batch[i].AccountId));
-            if (partial.Count > 0)
+            // One row per account cannot go in half-way: the statement's own transaction will do, and its commit
+            // travels with the insert. Otherwise BEGIN travels with the insert and COMMIT is one more round trip.
+            var grouped = rows.DistinctBy(e => e.AccountId, StringComparer.Ordinal).Count() < rows.Count;
+            await using var transaction = grouped ? await connection.BeginTransactionAsync(cancellationToken) : null;
+            var inserted = await InsertAsync(connection, transaction, rows, cancellationToken);
+            if (transaction is not null)
             {
-                // Some of an account's rows went in and some did not (another activation took a seq meanwhile):
-                // none of them may stay, since the later ones were decided on top of the refused ones.
-                await transaction.RollbackAsync(cancellationToken);
-                continue;
+                var partial = PartlyInsertedAccounts(rows, inserted);
+                if (partial.Count > 0)
+                {
+                    // Some of an account's rows went in and some did not (another activation took a seq meanwhile):
+                    // none of them may stay, since the later ones were decided on top of the refused ones.
+                    await transaction.RollbackAsync(cancellationToken);
+                    refused.UnionWith(partial);
+                    continue;
+                }
+
+                await transaction.CommitAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
             foreach (var i in attempt)
             {
                 appended[i] = inserted.Contains((batch[i].AccountId, batch[i].Seq));
@@ -124,14 +118,13 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         return inserted;
     }
 
-    private static HashSet<string> PartlyInsertedAccounts(
-        IReadOnlyList<LedgerEntry> batch, List<int> attempt, HashSet<(string, long)> inserted)
+    private static HashSet<string> PartlyInsertedAccounts(List<LedgerEntry> rows, HashSet<(string, long)> inserted)
     {
         var someIn = new HashSet<string>(StringComparer.Ordinal);
         var someOut = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var i in attempt)
+        foreach (var row in rows)
         {
-            (inserted.Contains((batch[i].AccountId, batch[i].Seq)) ? someIn : someOut).Add(batch[i].AccountId);
+            (inserted.Contains((row.AccountId, row.Seq)) ? someIn : someOut).Add(row.AccountId);
         }
 
         someIn.IntersectWith(someOut);
