@@ -21,6 +21,7 @@ app.MapApiKeysApi();
 app.MapRegionsApi();
 app.MapRegionRulesApi();
 app.MapSettlementsApi();
+app.MapEventsApi();
 await app.RunAsync();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the API tests.</summary>

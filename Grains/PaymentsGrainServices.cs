@@ -8,6 +8,7 @@ using Npgsql;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Payments.Accounts;
+using Payments.Events;
 using Payments.Ledger;
 using Payments.Regions;
 using Payments.Settlement;
@@ -28,6 +29,8 @@ public static class PaymentsGrainServices
         services.AddSingleton<AccountMetrics>();
         services.AddSingleton<SettlementMetrics>();
         services.AddSingleton<LedgerWriter>();
+        services.AddSingleton<LedgerEvents>();
+        services.AddSingleton<EventFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ConfiguredRegionRules>();
         services.AddSingleton<RegionRulesCache>();
@@ -53,7 +56,9 @@ public static class PaymentsGrainServices
         var postgres = configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(postgres))
         {
-            services.TryAddSingleton<ILedgerStore, InMemoryLedgerStore>();
+            services.TryAddSingleton<InMemoryLedgerStore>();
+            services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
+            services.TryAddSingleton<IEventFeedStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IRegionRulesStore, InMemoryRegionRulesStore>();
         }
         else
@@ -61,6 +66,7 @@ public static class PaymentsGrainServices
             // Named, so the pool shows as "ledger" in the Npgsql metrics rather than as its connection string.
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(postgres) { Name = "ledger" }.Build());
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
+            services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
         }

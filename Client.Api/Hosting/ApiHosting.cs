@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
-using Payments.Api.Validation;
+using Payments.Contracts;
 using Payments.Hosting.Health;
 using Payments.Hosting.Problems;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Payments.Api.Validation;
+using Payments.Contracts;
 
 namespace Payments.Api.Hosting;
 

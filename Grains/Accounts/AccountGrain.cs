@@ -523,21 +523,5 @@ public sealed class AccountGrain(
     private RegionRules RulesOfAccount() =>
         regions.Find(State.Region) ?? throw new InvalidOperationException($"Region {State.Region} has no rules.");
 
-    private AccountView View()
-    {
-        var rules = RulesOfAccount();
-        var calendar = BusinessCalendar.For(rules);
-        var today = calendar.BusinessDate(Now());
-        var limits = rules.Effective(State.Limits);
-        return new AccountView(
-            AccountId, State.Region, State.Currency, State.Status, State.Balance, State.LastSeq,
-            new LimitsView(
-                limits.PerPayment,
-                Period(limits.Daily, State.Daily, calendar.Day(today)),
-                Period(limits.Weekly, State.Weekly, calendar.Week(today)),
-                Period(limits.Monthly, State.Monthly, calendar.Month(today))));
-    }
-
-    private static PeriodView Period(long limit, SpendingCounter counter, PeriodBounds bounds) =>
-        new(limit, counter.SpentIn(bounds.Key), bounds.Start, bounds.End);
+    private AccountView View() => AccountViews.Of(AccountId, State, RulesOfAccount(), Now());
 }

@@ -1,9 +1,17 @@
+using Payments.Contracts;
+using Payments.Events;
+
 namespace Payments.Ledger;
 
-/// <summary>The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability.</summary>
-public sealed class InMemoryLedgerStore : ILedgerStore
+/// <summary>
+/// The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability. Its feed is
+/// the order of the appends: each one is a transaction, made under the lock, so none can commit behind a reader.
+/// </summary>
+public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
 {
     private readonly Dictionary<string, AccountRows> _accounts = new(StringComparer.Ordinal);
+    private readonly List<FeedRow> _feed = [];
+    private ulong _transactions;
 
     public Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken)
     {
@@ -14,9 +22,10 @@ public sealed class InMemoryLedgerStore : ILedgerStore
                 return Task.FromResult(false);
             }
 
-            var rows = new AccountRows();
-            rows.Add(open);
+            var rows = new AccountRows(open.Settings!.Region);
             _accounts.Add(open.AccountId, rows);
+            Add(rows, [open]);
+            _transactions++;
             return Task.FromResult(true);
         }
     }
@@ -29,16 +38,14 @@ public sealed class InMemoryLedgerStore : ILedgerStore
                 .Where(group => !_accounts.TryGetValue(group.Key, out var rows) || !rows.CanAdd(group.ToList()))
                 .Select(group => group.Key)
                 .ToHashSet(StringComparer.Ordinal);
-            var appended = new bool[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
+            var appended = batch.Select(e => !refused.Contains(e.AccountId)).ToArray();
+            foreach (var group in batch.Where((_, i) => appended[i]).GroupBy(e => e.AccountId, StringComparer.Ordinal)
+                         .OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                if (!refused.Contains(batch[i].AccountId))
-                {
-                    _accounts[batch[i].AccountId].Add(batch[i]);
-                    appended[i] = true;
-                }
+                Add(_accounts[group.Key], group);
             }
 
+            _transactions++;
             return Task.FromResult(appended);
         }
     }
@@ -63,6 +70,35 @@ public sealed class InMemoryLedgerStore : ILedgerStore
             .Take(limit)
             .ToList());
 
+    public Task<IReadOnlyList<FeedRow>> ReadAsync(FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken)
+    {
+        lock (_accounts)
+        {
+            IReadOnlyList<FeedRow> rows = _feed
+                .Where(row => row.Position.CompareTo(after) > 0 && (accountId is null || row.Entry.AccountId == accountId))
+                .Take(limit)
+                .ToList();
+            return Task.FromResult(rows);
+        }
+    }
+
+    public Task<FeedPosition> HeadAsync(CancellationToken cancellationToken)
+    {
+        lock (_accounts)
+        {
+            return Task.FromResult(_feed.Count == 0 ? FeedPosition.Start : _feed[^1].Position);
+        }
+    }
+
+    private void Add(AccountRows rows, IEnumerable<LedgerEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            rows.Add(entry);
+            _feed.Add(new FeedRow(new FeedPosition(_transactions + 1, entry.AccountId, entry.Seq), rows.Region, entry));
+        }
+    }
+
     private Task<IReadOnlyList<LedgerEntry>> Query(string accountId, Func<AccountRows, List<LedgerEntry>> query)
     {
         lock (_accounts)
@@ -72,8 +108,10 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         }
     }
 
-    private sealed class AccountRows
+    private sealed class AccountRows(string region)
     {
+        public string Region { get; } = region;
+
         public SortedList<long, LedgerEntry> BySeq { get; } = [];
 
         public Dictionary<string, LedgerEntry> ById { get; } = new(StringComparer.Ordinal);

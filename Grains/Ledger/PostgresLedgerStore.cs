@@ -12,7 +12,8 @@ namespace Payments.Ledger;
 /// </summary>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
 {
-    private const string Columns =
+    /// <summary>The columns <see cref="Read"/> reads, in its order.</summary>
+    internal const string Columns =
         "account_id, seq, kind, entry_id, request_hash, amount, currency, merchant, mcc, reference, status, " +
         "decline_reason, balance_after, created_at, business_date, decided_by, settings";
 
@@ -211,7 +212,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
     }
 
-    private static LedgerEntry Read(NpgsqlDataReader reader) => new(
+    internal static LedgerEntry Read(NpgsqlDataReader reader) => new(
         AccountId: reader.GetString(0),
         Seq: reader.GetInt64(1),
         Kind: ParseKind(reader.GetString(2)),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 using Payments.Api.Routing;
+using Payments.Events;
 using Payments.Ledger;
 
 namespace Payments.Api.Tests;
@@ -33,7 +34,9 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
-            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(new InMemoryLedgerStore()));
+            var ledger = new InMemoryLedgerStore();
+            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(ledger));
+            host.Services.AddSingleton<IEventFeedStore>(ledger);
             host.Services.AddPaymentsGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("accounts").UseInMemoryReminderService());

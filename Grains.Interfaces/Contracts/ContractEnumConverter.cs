@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Payments.Api.Validation;
+namespace Payments.Contracts;
 
 /// <summary>
 /// Enums as the contract spells them (snake_case: "frozen", "insufficient_funds"), read exactly. The framework's
