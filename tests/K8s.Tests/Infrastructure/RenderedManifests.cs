@@ -16,8 +16,13 @@ public sealed class RenderedManifests
     private static readonly TimeSpan RenderTimeout = TimeSpan.FromMinutes(2);
 
     public RenderedManifests()
+        : this(RepositoryRoot.Combine("k8s"))
     {
-        var overlaysFolder = RepositoryRoot.Combine("k8s", "overlays");
+    }
+
+    private RenderedManifests(string k8sFolder)
+    {
+        var overlaysFolder = Path.Combine(k8sFolder, "overlays");
         Overlays = Directory.GetDirectories(overlaysFolder)
             .Where(folder => File.Exists(Path.Combine(folder, "kustomization.yaml")))
             .Select(Path.GetFileName)
@@ -36,6 +41,9 @@ public sealed class RenderedManifests
         Yaml = yaml;
         Resources = resources;
     }
+
+    /// <summary>Renders every overlay of <paramref name="k8sFolder"/>/overlays (a copy of the repository's k8s folder, say).</summary>
+    public static RenderedManifests Of(string k8sFolder) => new(k8sFolder);
 
     /// <summary>The overlay folder names, e.g. "data", "region-a".</summary>
     public IReadOnlyList<string> Overlays { get; }
