@@ -8,7 +8,7 @@ using Payments.Ledger.Changes;
 namespace Payments.Grains.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class AccountGrainTests(ClusterFixture cluster)
+public sealed class AccountGrainTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public void Silo_gives_grains_the_fake_clock_and_keeps_its_own_loops_on_real_time()

@@ -9,7 +9,7 @@ namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>An activation is a cache: a new one rebuilds the same account from the snapshot and the ledger after it.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class DeactivationTests(ClusterFixture cluster)
+public sealed class DeactivationTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task State_survives_deactivation()

@@ -10,7 +10,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// back: the row's seq is taken, so this activation must catch up from the ledger and decide again.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FencingTests(ClusterFixture cluster)
+public sealed class FencingTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task Payment_after_a_foreign_write_catches_up_and_decides_on_the_ledger_balance()

@@ -12,7 +12,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// other on memory and made durable together. The answers, the ledger and the view must still tell one story.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class GroupCommitTests(ClusterFixture cluster)
+public sealed class GroupCommitTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task Payments_queued_on_one_account_are_made_durable_in_groups_of_several()
