@@ -18,7 +18,7 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
         {
             EntryKind.Open => (EventTypes.AccountOpened, await AccountViewAtAsync(entry, cancellationToken)),
             EntryKind.Settings => (EventTypes.AccountUpdated, await AccountViewAtAsync(entry, cancellationToken)),
-            EntryKind.Payment => (PaymentType(entry.Status), entry.ToPayment()),
+            EntryKind.Payment => (PaymentType(entry.ToPayment().Status), entry.ToPayment()),
             EntryKind.Deposit => (EventTypes.DepositCreated, (object)entry.ToDeposit()),
             _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
         };

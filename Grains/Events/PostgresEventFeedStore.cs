@@ -17,7 +17,7 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
     private const string Order = """txid, account_id COLLATE "C", seq""";
 
     private static readonly string ReadSql = $"""
-        SELECT {PostgresLedgerStore.Columns}, txid::text,
+        SELECT {PostgresLedgerStore.ReadColumns}, txid::text,
                (SELECT home_region FROM accounts WHERE accounts.account_id = ledger.account_id)
         FROM ledger
         WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}
@@ -42,8 +42,8 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
         while (await reader.ReadAsync(cancellationToken))
         {
             var entry = PostgresLedgerStore.Read(reader);
-            var transaction = ulong.Parse(reader.GetString(17), CultureInfo.InvariantCulture);
-            rows.Add(new FeedRow(new FeedPosition(transaction, entry.AccountId, entry.Seq), reader.GetString(18), entry));
+            var transaction = ulong.Parse(reader.GetString(12), CultureInfo.InvariantCulture);
+            rows.Add(new FeedRow(new FeedPosition(transaction, entry.AccountId, entry.Seq), reader.GetString(13), entry));
         }
 
         return rows;

@@ -1,11 +1,14 @@
 using Payments.Contracts;
 using Payments.Events;
+using Payments.Ledger.Changes;
 
 namespace Payments.Ledger;
 
 /// <summary>
-/// The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability. Its feed is
-/// the order of the appends: each one is a transaction, made under the lock, so none can commit behind a reader.
+/// The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability. Each row's
+/// change goes through its JSON payload as in PostgreSQL, so every test that replays rows also replays the payloads.
+/// Its feed is the order of the appends: each one is a transaction, made under the lock, so none can commit behind a
+/// reader.
 /// </summary>
 public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
 {
@@ -22,10 +25,9 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
                 return Task.FromResult(false);
             }
 
-            var rows = new AccountRows(open.Settings!.Region);
+            var rows = new AccountRows(((AccountOpened)open.Change).Settings.Region);
             _accounts.Add(open.AccountId, rows);
             Add(rows, [open]);
-            _transactions++;
             return Task.FromResult(true);
         }
     }
@@ -45,7 +47,6 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
                 Add(_accounts[group.Key], group);
             }
 
-            _transactions++;
             return Task.FromResult(appended);
         }
     }
@@ -90,12 +91,13 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
         }
     }
 
+    /// <summary>Adds one transaction's rows of an account.</summary>
     private void Add(AccountRows rows, IEnumerable<LedgerEntry> entries)
     {
+        _transactions++;
         foreach (var entry in entries)
         {
-            rows.Add(entry);
-            _feed.Add(new FeedRow(new FeedPosition(_transactions + 1, entry.AccountId, entry.Seq), rows.Region, entry));
+            _feed.Add(new FeedRow(new FeedPosition(_transactions, entry.AccountId, entry.Seq), rows.Region, rows.Add(entry)));
         }
     }
 
@@ -122,10 +124,12 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
             && entries.DistinctBy(e => e.Seq).Count() == entries.Count
             && entries.DistinctBy(e => e.EntryId, StringComparer.Ordinal).Count() == entries.Count;
 
-        public void Add(LedgerEntry entry)
+        public LedgerEntry Add(LedgerEntry entry)
         {
-            BySeq.Add(entry.Seq, entry);
-            ById.Add(entry.EntryId, entry);
+            var stored = entry with { Change = LedgerPayload.Read(entry.Kind, LedgerPayload.Version, LedgerPayload.Write(entry.Change)) };
+            BySeq.Add(stored.Seq, stored);
+            ById.Add(stored.EntryId, stored);
+            return stored;
         }
     }
 }

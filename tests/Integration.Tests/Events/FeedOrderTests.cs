@@ -4,6 +4,7 @@ using Payments.Contracts;
 using Payments.Events;
 using Payments.Integration.Tests.Infrastructure;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Integration.Tests.Events;
 
@@ -175,17 +176,19 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
         await using var insert = new NpgsqlCommand(
             """
             INSERT INTO ledger (account_id, seq, kind, entry_id, request_hash, amount, currency, merchant, mcc, status,
-                                balance_after, created_at, business_date, decided_by)
+                                balance_after, available_after, created_at, business_date, decided_by, payload_version, payload)
             VALUES (@account_id, @seq, 'payment', @entry_id, 'hash', @amount, 'EUR', 'Shop', '5411', 'approved',
-                    @balance_after, @created_at, @business_date, 'region-a')
+                    @balance_after, @balance_after, @created_at, @business_date, 'region-a', @payload_version, @payload::jsonb)
             """, connection, transaction);
         insert.Parameters.AddWithValue("account_id", entry.AccountId);
         insert.Parameters.AddWithValue("seq", entry.Seq);
         insert.Parameters.AddWithValue("entry_id", entry.EntryId);
-        insert.Parameters.AddWithValue("amount", entry.Amount);
+        insert.Parameters.AddWithValue("amount", entry.ToPayment().Amount);
         insert.Parameters.AddWithValue("balance_after", entry.BalanceAfter);
         insert.Parameters.AddWithValue("created_at", entry.CreatedAt);
         insert.Parameters.AddWithValue("business_date", entry.BusinessDate);
+        insert.Parameters.AddWithValue("payload_version", LedgerPayload.Version);
+        insert.Parameters.AddWithValue("payload", LedgerPayload.Write(entry.Change));
         await insert.ExecuteNonQueryAsync();
     }
 
@@ -208,8 +211,8 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
             while (await reader.ReadAsync(cancellationToken))
             {
                 var (account, seq) = (reader.GetString(0), reader.GetInt64(1));
-                var entry = new LedgerEntry(account, seq, EntryKind.Payment, "", "", 0, "EUR", null, null, null, PaymentStatus.Approved,
-                    null, 0, DateTimeOffset.UnixEpoch, default, "", null);
+                var entry = new LedgerEntry(account, seq, "", "", 0, 0, DateTimeOffset.UnixEpoch, default, "",
+                    new PaymentDecided(0, "EUR", "", "", PaymentStatus.Approved, null));
                 rows.Add(new FeedRow(new FeedPosition(ulong.Parse(reader.GetString(2), CultureInfo.InvariantCulture), account, seq), "", entry));
             }
 
