@@ -11,8 +11,10 @@ CREATE INDEX IF NOT EXISTS ledger_feed ON ledger (txid, account_id COLLATE "C", 
 -- a reader of the database cannot sign as the bank. The delivery worker of an endpoint holds its lease: one owner at a
 -- time across both regions, whatever each region's cluster believes. lease_token grows with every new owner and
 -- fences the owner's writes (its cursor, its parked events): a worker that lost the lease writes nothing.
+-- Endpoints belong to a deployment (the Orleans ServiceId both regions share), as grain storage rows do.
 CREATE TABLE IF NOT EXISTS webhook_endpoints (
     endpoint_id      text        PRIMARY KEY,
+    service_id       text        NOT NULL,
     url              text        NOT NULL,
     types            text[]      NOT NULL,
     description      text        NOT NULL,
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS webhook_endpoints (
     lease_token      bigint      NOT NULL DEFAULT 0,
     lease_expires_at timestamptz
 );
+CREATE INDEX IF NOT EXISTS webhook_endpoints_service ON webhook_endpoints (service_id, created_at);
 
 -- Every delivery attempt, as GET /v1/webhook-endpoints/{id}/deliveries lists them (newest first).
 CREATE TABLE IF NOT EXISTS webhook_attempts (
