@@ -27,7 +27,7 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
     {
         var namespaces = manifests.OfKind("Namespace").ToList();
 
-        Assert.Equal(manifests.Overlays.Count, namespaces.Count);
+        Assert.Equal(manifests.NamespaceOverlays.Count, namespaces.Count);
         Assert.All(namespaces, ns => Assert.Contains(manifests.OfKind("NetworkPolicy"), policy =>
             policy.Namespace == ns.Name
             && Json.StringMap(policy.Spec?["podSelector"]?["matchLabels"]).Count == 0

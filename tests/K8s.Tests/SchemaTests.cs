@@ -12,7 +12,7 @@ namespace Payments.K8s.Tests;
 [Collection(ManifestsCollection.Name)]
 public sealed class SchemaTests(RenderedManifests manifests, SchemaChecker checker) : IClassFixture<SchemaChecker>
 {
-    public static TheoryData<string> Overlays => [.. RenderedManifests.RegionOverlays, RenderedManifests.DataOverlay];
+    public static TheoryData<string> Overlays => [.. RenderedManifests.RegionOverlays, RenderedManifests.DataOverlay, RenderedManifests.MonitoringOverlay];
 
     [Theory]
     [MemberData(nameof(Overlays))]

@@ -82,7 +82,7 @@ public sealed class ThreeRegionTopologyTests : IClassFixture<ThreeRegionTopology
     public void The_store_needs_no_change_for_a_new_region()
     {
         // The data overlay names no region: it renders the same with three regions as with two.
-        Assert.Equal(["data", .. AllRegions], _manifests.Overlays.Order(StringComparer.Ordinal));
+        Assert.Equal([RenderedManifests.DataOverlay, RenderedManifests.MonitoringOverlay, .. AllRegions], _manifests.Overlays.Order(StringComparer.Ordinal));
         Assert.Equal(new RenderedManifests().Yaml[RenderedManifests.DataOverlay], _manifests.Yaml[RenderedManifests.DataOverlay]);
     }
 

@@ -134,7 +134,7 @@ public sealed class WorkloadTests(RenderedManifests manifests)
     {
         var namespaces = manifests.OfKind("Namespace").ToList();
 
-        Assert.Equal(manifests.Overlays.Count, namespaces.Count);
+        Assert.Equal(manifests.NamespaceOverlays.Count, namespaces.Count);
         Assert.All(namespaces, ns =>
         {
             var labels = Json.StringMap(ns.Body["metadata"]?["labels"]);

@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Payments.Contracts;
 using Payments.Grains.Tests.Support;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Cluster;
 
@@ -248,7 +249,7 @@ public sealed class AccountGrainTests(ClusterFixture cluster) : IClassFixture<Cl
         Assert.Equal((RecordOutcome.KeyReused, (PaymentRecord?)null), (otherAmount.Outcome, otherAmount.Payment));
         Assert.Equal(RecordOutcome.KeyReused, otherMerchant.Outcome);
         var audit = await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString());
-        Assert.Equal(1_250, Assert.Single(audit.Payments).Amount);
+        Assert.Equal(1_250, ((PaymentDecided)Assert.Single(audit.Payments).Change).Amount);
     }
 
     [Fact]

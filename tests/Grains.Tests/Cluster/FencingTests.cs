@@ -1,5 +1,6 @@
 using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
 
 namespace Payments.Grains.Tests.Cluster;
@@ -78,9 +79,7 @@ public sealed class FencingTests(ClusterFixture cluster) : IClassFixture<Cluster
     private async Task AppendForeignAsync(string accountId, long seq, long amount, long balanceAfter, string entryId, string requestHash)
     {
         var now = cluster.Clock.GetUtcNow();
-        var row = new LedgerEntry(
-            accountId, seq, EntryKind.Payment, entryId, requestHash, amount, "EUR", "Shop", "5411", null,
-            PaymentStatus.Approved, null, balanceAfter, now, cluster.Calendar.BusinessDate(now), "region-b", null);
+        var row = ForeignRows.Payment(accountId, seq, entryId, requestHash, amount, balanceAfter, now, cluster.Calendar.BusinessDate(now));
         var appended = await cluster.Ledger.AppendAsync([row], CancellationToken.None);
         Assert.Equal([true], appended);
     }

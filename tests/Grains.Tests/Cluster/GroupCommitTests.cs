@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
 
 namespace Payments.Grains.Tests.Cluster;
@@ -41,8 +42,7 @@ public sealed class GroupCommitTests(ClusterFixture cluster) : IClassFixture<Clu
         // Region B spent 9,000 behind this activation's back; the queued payments only see it when their append is refused.
         var now = cluster.Clock.GetUtcNow();
         var foreign = await cluster.Ledger.AppendAsync(
-            [new LedgerEntry(id, 2, EntryKind.Payment, "region-b-1", "hash", 9_000, "EUR", "Shop", "5411", null,
-                PaymentStatus.Approved, null, 1_000, now, cluster.Calendar.BusinessDate(now), "region-b", null)],
+            [ForeignRows.Payment(id, 2, "region-b-1", "hash", 9_000, 1_000, now, cluster.Calendar.BusinessDate(now))],
             CancellationToken.None);
         Assert.Equal([true], foreign);
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => account.PayAsync(Payment(100)))));

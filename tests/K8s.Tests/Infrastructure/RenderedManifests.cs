@@ -13,6 +13,9 @@ public sealed class RenderedManifests
 
     public const string DataOverlay = "data";
 
+    /// <summary>Deploys into the platform's monitoring namespace, which it does not create.</summary>
+    public const string MonitoringOverlay = "monitoring";
+
     private static readonly TimeSpan RenderTimeout = TimeSpan.FromMinutes(2);
 
     public RenderedManifests()
@@ -47,6 +50,9 @@ public sealed class RenderedManifests
 
     /// <summary>The overlay folder names, e.g. "data", "region-a".</summary>
     public IReadOnlyList<string> Overlays { get; }
+
+    /// <summary>The overlays that create the namespace they deploy into: all but <see cref="MonitoringOverlay"/>.</summary>
+    public IReadOnlyList<string> NamespaceOverlays => [.. Overlays.Where(overlay => overlay != MonitoringOverlay)];
 
     /// <summary>The rendered YAML of each overlay.</summary>
     public IReadOnlyDictionary<string, string> Yaml { get; }
