@@ -16,6 +16,8 @@ destroy_servers() { "$ROOT_DIR/scripts/services.sh" destroy >/dev/null 2>&1 || t
 trap destroy_servers EXIT
 trap 'exit 130' INT TERM
 
+# promtool: the rules checks of K8s.Tests.
+"$ROOT_DIR/scripts/promtool.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build Payments.sln -c Release -nologo -v quiet; then
     echo "build failed"
     echo "0 passed, 1 failed"
