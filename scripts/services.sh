@@ -6,7 +6,7 @@
 #   scripts/services.sh start | stop | status | destroy | connections      (destroy: kill all, delete the data)
 #   scripts/services.sh start-postgres | stop-postgres        every PostgreSQL node (an outage of the whole store)
 #   scripts/services.sh start-redis a|b | stop-redis a|b      one region's Redis nodes
-#   scripts/services.sh primary | redis-primary <region> | wait-replicated
+#   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node>
 #   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site>
 #
 # start starts whatever is not running (after a kill, a killed PostgreSQL node rejoins as a standby, rewound by
@@ -329,10 +329,12 @@ rest_code() {
     $(in_site "$1") curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$(endpoint "$1" rest)$2" 2>/dev/null || true
 }
 
+is_primary() { [[ "$(rest_code "$1" /primary)" == 200 ]]; }
+
 primary_node() {
     local node
     for node in $(members postgres); do
-        [[ "$(rest_code "$node" /primary)" == 200 ]] && { printf '%s\n' "$node"; return 0; }
+        is_primary "$node" && { printf '%s\n' "$node"; return 0; }
     done
     return 1
 }
@@ -409,6 +411,20 @@ stop_patroni() {
         $(as_postgres) "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     say "patroni $node: stopped"
+}
+
+# A planned switchover (maintenance): Patroni hands the primary role to the synchronous standby <candidate>.
+switchover() {
+    local candidate="$1" primary
+    primary="$(primary_node)" || fail "no PostgreSQL primary to switch over from"
+    if [[ "$primary" == "$candidate" ]]; then
+        say "postgres: $candidate is the primary already"
+        return 0
+    fi
+    $(in_site "$candidate") patronictl -c "$DATA_DIR/$candidate/patroni.yml" switchover --leader "$primary" --candidate "$candidate" --force >/dev/null
+    wait_until "$TIMEOUT_SECONDS" is_primary "$candidate" ||
+        fail "$candidate did not become the primary"
+    wait_replicated
 }
 
 postmaster_pid() { head -n1 "$DATA_DIR/$1/data/postmaster.pid" 2>/dev/null; }
@@ -597,7 +613,7 @@ main() {
     shift
     case "$command" in
         start | stop | status | destroy | connections | start-postgres | stop-postgres | primary | wait-replicated) [[ $# -eq 0 ]] || usage ;;
-        start-redis | stop-redis | redis-primary | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
+        start-redis | stop-redis | redis-primary | switchover | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
         *) usage ;;
     esac
     locate_data_dir
@@ -617,6 +633,7 @@ main() {
         start-redis) start_redis_region "$(region_name "$1")" ;;
         stop-redis) for member in $(members redis "$(region_name "$1")"); do stop_member "$member"; done ;;
         redis-primary) redis_primary_node "$1" || fail "no Redis primary known for $1" ;;
+        switchover) switchover "$1" ;;
         kill-postgres) kill_postgres "$1" ;;
         kill-patroni) kill_patroni "$1" ;;
         kill-redis) kill_pid "$1" "$(cat "$DATA_DIR/$1/pid" 2>/dev/null)" ;;

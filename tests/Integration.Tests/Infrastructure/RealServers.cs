@@ -85,6 +85,9 @@ public sealed class RealServers : IAsyncLifetime
     /// <summary>Starts whatever is not running (killed nodes rejoin: PostgreSQL as a standby) and waits until replicated.</summary>
     public Task RestoreAsync() => RunScriptAsync("start");
 
+    /// <summary>A planned switchover to <paramref name="node"/> (nothing when it is the primary already); waits until replicated.</summary>
+    public Task SwitchoverAsync(string node) => RunScriptAsync($"switchover {node}");
+
     /// <summary>The PostgreSQL node that is primary now, by Patroni's REST API.</summary>
     public async Task<string> PrimaryAsync() => (await RunScriptAsync("primary")).Trim();
 
