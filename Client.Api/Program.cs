@@ -22,6 +22,7 @@ app.MapRegionsApi();
 app.MapRegionRulesApi();
 app.MapSettlementsApi();
 app.MapEventsApi();
+app.MapWebhookEndpointsApi();
 await app.RunAsync();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the API tests.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Payments.Accounts;
@@ -12,6 +13,7 @@ using Payments.Events;
 using Payments.Ledger;
 using Payments.Regions;
 using Payments.Settlement;
+using Payments.Webhooks;
 
 namespace Payments;
 
@@ -31,6 +33,7 @@ public static class PaymentsGrainServices
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerEvents>();
         services.AddSingleton<EventFeed>();
+        services.AddWebhooks();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ConfiguredRegionRules>();
         services.AddSingleton<RegionRulesCache>();
@@ -70,8 +73,27 @@ public static class PaymentsGrainServices
             services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
+            services.TryAddSingleton<IWebhookStore>(sp => new PostgresWebhookStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            if (!string.IsNullOrWhiteSpace(configuration[$"{WebhookOptions.Section}:SecretKey"]))
+            {
+                services.AddSingleton(sp => SecretBox.FromBase64(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SecretKey!));
+                services.AddHostedService<WebhookDispatcher>();
+            }
         }
 
         return services;
+    }
+
+    /// <summary>What webhooks need in every mode: the URL policy (Development allows loopback), the sender, the metrics.</summary>
+    private static void AddWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(WebhookOptions.IsValid, $"{WebhookOptions.Section}: a setting is out of range, or SecretKey is not 32 bytes of base64.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new UrlPolicy(sp.GetRequiredService<IHostEnvironment>().IsDevelopment()));
+        services.AddSingleton(sp => new WebhookSender(
+            sp.GetRequiredService<UrlPolicy>(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AttemptTimeout));
+        services.AddSingleton<WebhookMetrics>();
     }
 }

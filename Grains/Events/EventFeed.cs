@@ -16,16 +16,26 @@ public sealed class EventFeed(IEventFeedStore store, LedgerEvents events)
     public async Task<(IReadOnlyList<FeedEvent> Events, FeedPosition Next)> ReadAsync(
         FeedPosition after, int limit, EventTypeFilter types, string? accountId, CancellationToken cancellationToken)
     {
+        var (events, scanned) = await ScanAsync(after, limit, types, accountId, cancellationToken);
+        return (events, events.Count == 0 ? after : scanned);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> events after <paramref name="after"/> that match, and the position of the last
+    /// row looked at, matching or not: a reader that keeps no cursor of its own continues from there.
+    /// </summary>
+    public async Task<(IReadOnlyList<FeedEvent> Events, FeedPosition Scanned)> ScanAsync(
+        FeedPosition after, int limit, EventTypeFilter types, string? accountId, CancellationToken cancellationToken)
+    {
         var found = new List<FeedEvent>();
-        var next = after;
+        var scanned = after;
         while (found.Count < limit)
         {
-            var rows = await store.ReadAsync(next, accountId, ScanChunk, cancellationToken);
+            var rows = await store.ReadAsync(scanned, accountId, ScanChunk, cancellationToken);
             foreach (var row in rows)
             {
-                next = row.Position;
-                var feedEvent = await events.ToEventAsync(row, cancellationToken);
-                if (types.Matches(feedEvent.Type))
+                scanned = row.Position;
+                if (await events.ToEventAsync(row, types, cancellationToken) is { } feedEvent)
                 {
                     found.Add(feedEvent);
                     if (found.Count == limit)
@@ -41,6 +51,6 @@ public sealed class EventFeed(IEventFeedStore store, LedgerEvents events)
             }
         }
 
-        return (found, found.Count == 0 ? after : next);
+        return (found, scanned);
     }
 }

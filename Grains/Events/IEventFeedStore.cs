@@ -12,6 +12,9 @@ public interface IEventFeedStore
     /// <summary>The rows after <paramref name="after"/> in feed order, of one account when given, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<FeedRow>> ReadAsync(FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>One row by its account and seq, wherever it is in the feed; null when there is none.</summary>
+    Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken);
+
     /// <summary>The position of the last row handed out so far: a reader starting there sees only what commits from now on.</summary>
     Task<FeedPosition> HeadAsync(CancellationToken cancellationToken);
 }

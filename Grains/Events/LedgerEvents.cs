@@ -11,21 +11,34 @@ namespace Payments.Events;
 /// </summary>
 public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regions)
 {
-    public async Task<FeedEvent> ToEventAsync(FeedRow row, CancellationToken cancellationToken)
+    /// <summary>The row as an event, whatever its type.</summary>
+    public async Task<FeedEvent> ToEventAsync(FeedRow row, CancellationToken cancellationToken) =>
+        (await ToEventAsync(row, EventTypeFilter.Any, cancellationToken))!;
+
+    /// <summary>The row as an event when its type matches <paramref name="types"/>, else null (and its data is not built).</summary>
+    public async Task<FeedEvent?> ToEventAsync(FeedRow row, EventTypeFilter types, CancellationToken cancellationToken)
     {
         var entry = row.Entry;
-        var (type, data) = entry.Kind switch
+        var (type, data) = Describe(entry);
+        if (!types.Matches(type))
         {
-            EntryKind.Open => (EventTypes.AccountOpened, await AccountViewAtAsync(entry, cancellationToken)),
-            EntryKind.Settings => (EventTypes.AccountUpdated, await AccountViewAtAsync(entry, cancellationToken)),
-            EntryKind.Payment => (PaymentType(entry.ToPayment().Status), entry.ToPayment()),
-            EntryKind.Deposit => (EventTypes.DepositCreated, (object)entry.ToDeposit()),
-            _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
-        };
+            return null;
+        }
+
         var id = EventId(entry.AccountId, entry.Seq);
-        var json = CloudEventJson.Write(id, $"/regions/{row.Region}/accounts/{entry.AccountId}", type, entry, data);
+        var json = CloudEventJson.Write(id, $"/regions/{row.Region}/accounts/{entry.AccountId}", type, entry, await data(cancellationToken));
         return new FeedEvent(row.Position, id, type, entry.AccountId, entry.Seq, entry.CreatedAt, json);
     }
+
+    /// <summary>Every kind of row: its event type, and how to build its data.</summary>
+    private (string Type, Func<CancellationToken, Task<object>> Data) Describe(LedgerEntry entry) => entry.Kind switch
+    {
+        EntryKind.Open => (EventTypes.AccountOpened, token => AccountViewAtAsync(entry, token)),
+        EntryKind.Settings => (EventTypes.AccountUpdated, token => AccountViewAtAsync(entry, token)),
+        EntryKind.Payment => (PaymentType(entry.ToPayment().Status), _ => Task.FromResult<object>(entry.ToPayment())),
+        EntryKind.Deposit => (EventTypes.DepositCreated, _ => Task.FromResult<object>(entry.ToDeposit())),
+        _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
+    };
 
     /// <summary>An event's id: its account and ledger seq, which name one row forever.</summary>
     public static string EventId(string accountId, long seq) => $"{accountId}:{seq}";

@@ -20,13 +20,13 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
         SELECT {PostgresLedgerStore.ReadColumns}, txid::text,
                (SELECT home_region FROM accounts WHERE accounts.account_id = ledger.account_id)
         FROM ledger
-        WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}
         """;
 
     public async Task<IReadOnlyList<FeedRow>> ReadAsync(
         FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken)
     {
-        var sql = ReadSql + (accountId is null ? "" : " AND account_id = @only") + $" ORDER BY {Order} LIMIT @limit";
+        var sql = ReadSql + $""" WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}"""
+            + (accountId is null ? "" : " AND account_id = @only") + $" ORDER BY {Order} LIMIT @limit";
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("txid", after.Transaction.ToString(CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("account_id", after.AccountId);
@@ -37,6 +37,19 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
             command.Parameters.AddWithValue("only", accountId);
         }
 
+        return await ReadRowsAsync(command, cancellationToken);
+    }
+
+    public async Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReadSql + " WHERE account_id = @only AND seq = @seq");
+        command.Parameters.AddWithValue("only", accountId);
+        command.Parameters.AddWithValue("seq", seq);
+        return (await ReadRowsAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<List<FeedRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var rows = new List<FeedRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -83,6 +83,14 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
         }
     }
 
+    public Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken)
+    {
+        lock (_accounts)
+        {
+            return Task.FromResult(_feed.Find(row => row.Entry.AccountId == accountId && row.Entry.Seq == seq));
+        }
+    }
+
     public Task<FeedPosition> HeadAsync(CancellationToken cancellationToken)
     {
         lock (_accounts)

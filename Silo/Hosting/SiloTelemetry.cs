@@ -4,6 +4,7 @@ using Payments.Hosting.Telemetry;
 using Payments.Ledger;
 using Payments.Settlement;
 using Payments.Silo.Dashboard;
+using Payments.Webhooks;
 
 namespace Payments.Silo.Hosting;
 
@@ -25,6 +26,6 @@ public static class SiloTelemetry
                 ActivitySources.StorageActivitySourceName,
                 LedgerTracing.SourceName,
             ],
-            Meters: [AccountMetrics.MeterName, LedgerMetrics.MeterName, SettlementMetrics.MeterName],
+            Meters: [AccountMetrics.MeterName, LedgerMetrics.MeterName, SettlementMetrics.MeterName, WebhookMetrics.MeterName],
             UntracedPaths: [DashboardAccess.Path]));
 }

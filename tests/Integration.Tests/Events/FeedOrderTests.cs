@@ -78,6 +78,8 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
         var ours = written.SelectMany(w => w).Select(r => r.Item1).ToHashSet(StringComparer.Ordinal);
         var mine = read.Where(r => ours.Contains(r.Account)).ToList();
         var all = written.SelectMany(w => w).ToList();
+        var twice = mine.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => $"{g.Key.Account}:{g.Key.Seq}").ToList();
+        Assert.True(twice.Count == 0, $"Read more than once: {string.Join(", ", twice.Take(20))}");
         Assert.Equal(all.Count, mine.Count);
         Assert.Equal(all.ToHashSet(), mine.ToHashSet());
         Assert.All(mine.GroupBy(r => r.Account), account =>
@@ -218,6 +220,8 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
 
             return rows;
         }
+
+        public Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<FeedPosition> HeadAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }

@@ -37,6 +37,7 @@ public sealed class PostgresApi : IAsyncDisposable
         {
             host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
             host.Configuration["ConnectionStrings:Postgres"] = servers.PostgresConnectionString;
+            host.Configuration["Payments:Webhooks:SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             host.Services.AddPaymentsGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo
