@@ -22,7 +22,7 @@ namespace Payments.Accounts;
 /// </remarks>
 [Reentrant]
 public sealed class AccountGrain(
-    [PersistentState("account", "accounts")] IPersistentState<AccountState> snapshot,
+    [PersistentState("account", PaymentsSilo.AccountStorage)] IPersistentState<AccountState> snapshot,
     ILedgerStore ledger,
     LedgerWriter writer,
     IRegionRulesProvider regions,
