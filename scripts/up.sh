@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Brings both regions up on this machine and leaves them serving: PostgreSQL, one Redis per region, two silos
-# per region and one API per region (region-a http://127.0.0.1:5080, region-b http://127.0.0.1:5081).
+# Brings both regions up on this machine and leaves them serving, as topology/local.topology describes them: etcd,
+# PostgreSQL under Patroni (a primary and a synchronous standby), per region a Redis primary and replica watched by
+# sentinels, two silos and one API (region-a http://127.0.0.1:5080, region-b http://127.0.0.1:5081).
 # Stop everything with scripts/down.sh. Logs are in .data/logs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
@@ -8,9 +9,10 @@ cd "$ROOT_DIR"
 
 "$ROOT_DIR/scripts/services.sh" start
 mkdir -p "$RUN_DIR" "$LOG_DIR"
-for entry in "${APIS[@]}" "${SILOS[@]}"; do
-    stop_process "${entry%% *}"
+for name in $(members api) $(members silo); do
+    stop_process "$name"
 done
+POSTGRES="$(postgres_connection)"
 
 echo "building..."
 dotnet build Silo/Silo.csproj -c Release -o "$BUILD_DIR/silo" -v quiet -nologo >"$LOG_DIR/build.log" 2>&1 \
@@ -18,38 +20,35 @@ dotnet build Silo/Silo.csproj -c Release -o "$BUILD_DIR/silo" -v quiet -nologo >
 dotnet build Client.Api/Client.Api.csproj -c Release -o "$BUILD_DIR/api" -v quiet -nologo >>"$LOG_DIR/build.log" 2>&1 \
     || { cat "$LOG_DIR/build.log"; exit 1; }
 
-for entry in "${SILOS[@]}"; do
-    read -r name region silo_port gateway_port http_port redis_port <<<"$entry"
+for name in $(members silo); do
+    region="$(site_of "$name")"
     ASPNETCORE_ENVIRONMENT=Development \
     Payments__Region="$region" \
     ConnectionStrings__Postgres="$POSTGRES" \
-    ConnectionStrings__Redis="127.0.0.1:$redis_port" \
-    Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" \
-    Urls="http://127.0.0.1:$http_port" \
+    ConnectionStrings__Redis="$(redis_connection "$region")" \
+    Orleans__SiloPort="$(port "$name" silo)" Orleans__GatewayPort="$(port "$name" gateway)" \
+    Urls="http://127.0.0.1:$(port "$name" http)" \
         nohup dotnet "$BUILD_DIR/silo/Payments.Silo.dll" --contentRoot "$BUILD_DIR/silo" >"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
 done
 
-for entry in "${APIS[@]}"; do
-    read -r name region http_port <<<"$entry"
-    # env(1): the region names in these variable names hold a '-', which a shell assignment refuses.
+# env(1): the region names in these variable names hold a '-', which a shell assignment refuses.
+clusters=()
+for region in $(regions); do
+    clusters+=("Payments__Clusters__${region}__Redis=$(redis_connection "$region")")
+done
+for name in $(members api); do
     env ASPNETCORE_ENVIRONMENT=Development \
-        Payments__Region="$region" \
-        Payments__Clusters__region-a__Redis="127.0.0.1:6380" \
-        Payments__Clusters__region-b__Redis="127.0.0.1:6381" \
+        Payments__Region="$(site_of "$name")" \
+        "${clusters[@]}" \
         ConnectionStrings__Postgres="$POSTGRES" \
-        Urls="http://127.0.0.1:$http_port" \
+        Urls="http://127.0.0.1:$(port "$name" http)" \
         nohup dotnet "$BUILD_DIR/api/Payments.Client.Api.dll" --contentRoot "$BUILD_DIR/api" >"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"
 done
 
-for entry in "${SILOS[@]}"; do
-    read -r name _ _ _ http_port _ <<<"$entry"
-    wait_ready "$name" "http://127.0.0.1:$http_port/health/ready"
-done
-for entry in "${APIS[@]}"; do
-    read -r name _ http_port <<<"$entry"
-    wait_ready "$name" "http://127.0.0.1:$http_port/health/ready"
+for name in $(members silo) $(members api); do
+    wait_ready "$name" "http://127.0.0.1:$(port "$name" http)/health/ready"
 done
 
 cat <<'TXT'
@@ -64,5 +63,6 @@ Try it:
        -d '{"amount":1250,"currency":"EUR","merchant":"Boulangerie du Port","mcc":"5411"}'
 Orleans Dashboard of region-a: http://127.0.0.1:8091/dashboard (sign in with dev-admin-key); metrics:
   curl -s http://127.0.0.1:5080/metrics -H 'Authorization: Bearer dev-admin-key'
+Who is the database primary: scripts/services.sh status (or patronictl, see docs/operations.md)
 Stop everything: scripts/down.sh
 TXT

@@ -43,6 +43,9 @@ public sealed class AccountGrain(
     private bool _snapshotting;
     private bool _reminderActive;
 
+    /// <summary>When the snapshot reminder was last registered or ticked.</summary>
+    private DateTimeOffset _reminderSeenAt;
+
     /// <summary>The live state; <c>snapshot.State</c> holds the copy last handed to storage.</summary>
     private AccountState State { get; set; } = null!;
 
@@ -216,6 +219,7 @@ public sealed class AccountGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        _reminderSeenAt = time.GetUtcNow();
         if (State.LastSeq > _snapshotSeq)
         {
             await SaveSnapshotAsync();
@@ -278,7 +282,10 @@ public sealed class AccountGrain(
 
     private async Task EnsureSnapshotReminderAsync()
     {
-        if (_reminderActive)
+        // A reminder that has not ticked for two periods is lost: Redis replicates asynchronously, so a replica that
+        // Sentinel promoted may lack its registration. It is registered again; the ledger never depended on it.
+        var period = snapshotOptions.Value.Period;
+        if (_reminderActive && time.GetUtcNow() - _reminderSeenAt < 2 * period)
         {
             return;
         }
@@ -287,9 +294,9 @@ public sealed class AccountGrain(
         {
             // The first tick somewhere in the next one and a half periods: accounts activated together (a silo
             // start, a failover) must not all write their snapshots in the same second a period later.
-            var period = snapshotOptions.Value.Period;
             await this.RegisterOrUpdateReminder(SnapshotReminder, period * (0.5 + Random.Shared.NextDouble()), period);
             _reminderActive = true;
+            _reminderSeenAt = time.GetUtcNow();
         }
         catch (Exception ex)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Payments.Drill;
 using Payments.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -54,7 +53,8 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
             apiA.Kill();
         }
 
-        var failedOver = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt);
+        var failedOver = await fleet.WaitForFirstAsync(
+            o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt, Settle);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var restartedAt = DateTimeOffset.UtcNow;
@@ -69,7 +69,8 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         }
 
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
-        var returned = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > restartedAt);
+        var returned = await fleet.WaitForFirstAsync(
+            o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > restartedAt, Settle);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         await load;
@@ -88,22 +89,5 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         audit.AssertConsistent();
         Assert.Equal(["region-a", "region-b"], audit.DecidedBy);
         Assert.DoesNotContain(outcomes, o => o.Result == PaymentOutcome.Unanswered);
-    }
-
-    /// <summary>The first outcome matching <paramref name="match"/>, waiting for it as the load goes on.</summary>
-    private static async Task<PaymentOutcome> WaitForAsync(TerminalFleet fleet, Func<PaymentOutcome, bool> match)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < Settle)
-        {
-            if (fleet.Outcomes.Where(match).OrderBy(o => o.AnsweredAt).FirstOrDefault() is { } first)
-            {
-                return first;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No matching payment within {Settle}.");
     }
 }
