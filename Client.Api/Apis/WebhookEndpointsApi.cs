@@ -145,8 +145,8 @@ public static class WebhookEndpointsApi
         WebhookOutcome.DeliveryNotFound => ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.DeliveryNotFound,
             "Delivery not found.", $"No such delivery of webhook endpoint '{endpointId}'."),
         WebhookOutcome.Invalid => ApiProblems.Validation(errors),
-        WebhookOutcome.Unavailable => ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable,
-            "Webhooks unavailable.", "This deployment has no PostgreSQL or no webhook secret key (Payments:Webhooks:SecretKey)."),
+        WebhookOutcome.Unavailable => ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.WebhooksUnavailable,
+            "Webhooks not available.", "This deployment has no PostgreSQL or no webhook secret key (Payments:Webhooks:SecretKey)."),
         _ => throw new InvalidOperationException($"Outcome {outcome} is not a problem."),
     };
 }

@@ -43,6 +43,23 @@ public static class OpenApiExamples
           "createdAt": "2026-11-25T10:00:00+00:00", "createdBy": "dev-admin", "revokedAt": null, "revokedBy": null }
         """;
 
+    private const string CloudEvent = """
+        { "specversion": "1.0", "id": "acc-0001:17", "source": "/regions/region-a/accounts/acc-0001", "type": "payment.approved",
+          "subject": "acc-0001", "time": "2026-11-25T10:00:00+00:00", "sequence": "17", "datacontenttype": "application/json",
+          "data": { "paymentId": "pay-0001", "accountId": "acc-0001", "amount": 1250, "currency": "EUR", "merchant": "Boulangerie du Port",
+            "mcc": "5411", "status": "approved", "declineReason": null, "balanceAfter": 98750,
+            "createdAt": "2026-11-25T10:00:00+00:00", "decidedBy": "region-a" } }
+        """;
+
+    private const string WebhookEndpoint = """
+        { "id": "we_5f0c2a9e1b7d4c3a8e6f0b12", "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud", "status": "enabled", "createdAt": "2026-11-25T10:00:00+00:00", "updatedAt": "2026-11-25T10:00:00+00:00" }
+        """;
+
+    private const string Delivery = """
+        { "deliveryId": "4711", "eventId": "acc-0001:17", "attemptedAt": "2026-11-25T10:00:01+00:00", "httpStatus": 503,
+          "error": null, "durationMs": 42, "nextAttemptAt": "2026-11-25T10:00:03+00:00" }
+        """;
+
     public static IReadOnlyDictionary<string, Operation> ByName { get; } = new Dictionary<string, Operation>(StringComparer.Ordinal)
     {
         ["CreateAccount"] = new(
@@ -87,6 +104,22 @@ public static class OpenApiExamples
             { "id": "0f3a9c2b7d4e5f61", "name": "till-12", "role": "terminal", "merchant": "Boulangerie du Port",
               "createdAt": "2026-11-25T10:00:00+00:00", "createdBy": "dev-admin", "key": "pk_0f3a9c2b7d4e5f61_…" }
             """),
+        ["ListEvents"] = new([ProblemCodes.ValidationFailed], null, $$"""{ "items": [ {{CloudEvent}} ], "next": "7421.17.acc-0001" }"""),
+        ["CreateWebhookEndpoint"] = new(
+            [ProblemCodes.WebhooksUnavailable],
+            """{ "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud" }""",
+            WebhookEndpoint.Replace(" }", """, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }""", StringComparison.Ordinal)),
+        ["ListWebhookEndpoints"] = new([ProblemCodes.WebhooksUnavailable], null, $$"""{ "items": [ {{WebhookEndpoint}} ] }"""),
+        ["GetWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, WebhookEndpoint),
+        ["UpdateWebhookEndpoint"] = new(
+            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], """{ "status": "enabled" }""", WebhookEndpoint),
+        ["DeleteWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, null),
+        ["ListWebhookDeliveries"] = new(
+            [ProblemCodes.ValidationFailed, ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null,
+            $$"""{ "items": [ {{Delivery}} ], "next": null }"""),
+        ["RetryWebhookDelivery"] = new(
+            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.DeliveryNotFound, ProblemCodes.WebhooksUnavailable], null,
+            Delivery.Replace("503", "200", StringComparison.Ordinal)),
         ["ListApiKeys"] = new([], null, $$"""{ "items": [ {{ApiKey}} ] }"""),
         ["RevokeApiKey"] = new([ProblemCodes.ValidationFailed, ProblemCodes.ApiKeyNotFound], null, null),
     };
