@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace Payments.Integration.Tests.Failover;
 
 /// <summary>
-/// Region-a fails under steady load on both regions' APIs, and comes back. Terminals pay with Idempotency-Keys and
-/// retry with the same key; region-a's accounts must be served by region-b's cluster within seconds, nothing approved
-/// may be lost or doubled, and once region-a is back its accounts return to it.
+/// Region-a fails under steady load on both regions' APIs, and comes back. The terminals are plain clients of the front
+/// door (one address per region, no failover of their own): they pay with Idempotency-Keys and retry with the same key.
+/// Region-a's accounts must be served by region-b's cluster within seconds, nothing approved may be lost or doubled,
+/// and once region-a is back its accounts return to it.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper output)
@@ -31,13 +32,13 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         await topology.StartSiloAsync("region-b");
         var apiA = await topology.StartApiAsync("region-a");
         var apiB = await topology.StartApiAsync("region-b");
-        var apis = new Dictionary<string, Uri> { ["region-a"] = apiA.BaseAddress, ["region-b"] = apiB.BaseAddress };
+        await using var frontDoor = await FrontDoor.StartAsync(servers, [apiA, apiB], topology.LogDirectory);
         var runId = $"fo{Guid.NewGuid():N}"[..12];
-        var accounts = await AccountSetup.OpenAsync(apis, PaymentsTopology.AdminKey, runId, perRegion: 4, 5_000_000, DailyLimit);
+        var accounts = await AccountSetup.OpenAsync(frontDoor.Addresses, PaymentsTopology.AdminKey, runId, perRegion: 4, 5_000_000, DailyLimit);
         await RegionsView.WaitUntilServedByAsync(apiA, "region-a", "region-a", Settle);
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
 
-        using var terminal = new PaymentTerminal(apis, PaymentsTopology.TerminalKey, new TerminalOptions());
+        using var terminal = new PaymentTerminal(frontDoor.Addresses, PaymentsTopology.TerminalKey, new TerminalOptions { Mode = TerminalMode.Plain });
         var fleet = new TerminalFleet(terminal, runId, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
         var load = fleet.RunAsync(accounts, stop.Token);
@@ -78,7 +79,7 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         await using var connection = await servers.OpenPostgresAsync();
         var audit = await LedgerAudit.RunAsync(connection, accounts.Select(a => a.AccountId).ToList(), outcomes, DailyLimit);
         var approved = outcomes.Where(o => o.Result == PaymentOutcome.Approved).ToList();
-        new Measurements(output, servers).Record($"failover {scenario}",
+        new Measurements(output, servers).Record($"failover {scenario} (plain clients, front door)",
             $"RTO {(failedOver.AnsweredAt - killedAt).TotalSeconds:0.00} s (kill → first region-a payment approved by region-b); " +
             $"return {(returned.AnsweredAt - restartedAt).TotalSeconds:0.00} s after region-a's restart began; " +
             $"RPO {audit.ApprovedAnswersMissing} approved payments missing of {approved.Count}; " +

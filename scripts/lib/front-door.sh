@@ -1,0 +1,84 @@
+# The front door: HAProxy with one frontend per region (the region's API first, the other regions' APIs as backup),
+# run as a pair of instances so that losing one loses no address. Sourced by up.sh and failover-demo.sh; run as a
+# command by the integration tests:
+#
+#   scripts/lib/front-door.sh install
+#   scripts/lib/front-door.sh haproxy-config <stats host:port> "<region>=<host:port> ..." "<region>=<api host:port> ..."
+#
+# install puts HAProxy on the machine when it is missing; haproxy-config prints the configuration of one instance: a
+# frontend per region listening where the first list says, its servers the APIs of the second list. Two kinds of pair:
+# - on loopback (up.sh, the tests): two instances bound to the same addresses (HAProxy sets SO_REUSEPORT), each with
+#   its own stats port; the kernel spreads new connections over the live ones, so a client keeps one address;
+# - in network namespaces (failover-demo.sh): two nodes running HAProxy and keepalived, which hold each region's
+#   address (a VRRP virtual IP) on one node and move it to the other when that node or its HAProxy fails.
+# The reasoning behind the timings is in docs/adr/0012-front-door.md.
+
+FRONT_DOOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/front-door" && pwd)"
+FRONT_DOOR_ADR="0012-front-door.md"
+
+# front_door_install [keepalived]: installs HAProxy (and keepalived) with apt-get when missing.
+front_door_install() {
+    local missing=()
+    command -v haproxy >/dev/null || missing+=(haproxy)
+    [[ "${1:-}" == keepalived ]] && ! command -v keepalived >/dev/null && missing+=(keepalived)
+    ((${#missing[@]})) || return 0
+    [[ "$(id -u)" -eq 0 ]] || { echo "install first: sudo apt-get install -y ${missing[*]}" >&2; return 1; }
+    echo "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# render <template> KEY=VALUE...: the template with every @KEY@ replaced by its value.
+render() {
+    local template="$1" text pair
+    shift
+    text="$(cat "$FRONT_DOOR_DIR/$template")"
+    for pair in "$@"; do
+        text="${text//@${pair%%=*}@/${pair#*=}}"
+    done
+    printf '%s\n' "$text"
+}
+
+# front_door_haproxy_config <stats host:port> "<region>=<listen> ..." "<region>=<api> ...": one instance's configuration.
+front_door_haproxy_config() {
+    local stats="$1" frontends="$2" apis="$3" frontend api
+    render haproxy.cfg.in "ADR=$FRONT_DOOR_ADR" "STATS=$stats"
+    for frontend in $frontends; do
+        local region="${frontend%%=*}"
+        render region.cfg.in "REGION=$region" "LISTEN=${frontend#*=}"
+        for api in $apis; do
+            if [[ "${api%%=*}" == "$region" ]]; then
+                printf '    server %s %s check\n' "$region" "${api#*=}"
+            else
+                printf '    server %s %s check backup\n' "${api%%=*}" "${api#*=}"
+            fi
+        done
+    done
+}
+
+# front_door_keepalived_config <node 1|2> <interface> <own ip> <peer ip> <stats port> "<region>=<virtual ip/prefix> ...":
+# node n is the preferred holder of the n-th region's address, so that both nodes serve while both live.
+front_door_keepalived_config() {
+    local node="$1" interface="$2" self="$3" peer="$4" stats_port="$5" vips="$6" vip index=0
+    render keepalived.conf.in "ADR=$FRONT_DOOR_ADR" "NODE=$node" "CHECK=/usr/bin/curl -fsS -m 1 -o /dev/null http://127.0.0.1:$stats_port/health/ready"
+    for vip in $vips; do
+        index=$((index + 1))
+        local preferred=$(((index - 1) % 2 + 1))
+        render vrrp-instance.conf.in "REGION=${vip%%=*}" "PREFERRED=$preferred" "INTERFACE=$interface" \
+            "VRID=$((50 + index))" "PRIORITY=$((preferred == node ? 150 : 100))" "SELF=$self" "PEER=$peer" "VIP=${vip#*=}"
+    done
+}
+
+# front_door_check <config file>: HAProxy's own validation of a configuration.
+front_door_check() {
+    haproxy -c -q -f "$1" || { echo "front door: invalid HAProxy configuration $1" >&2; return 1; }
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    set -euo pipefail
+    case "${1:-}" in
+        install) front_door_install ;;
+        haproxy-config) shift; front_door_haproxy_config "$@" ;;
+        *) echo "usage: $0 install | haproxy-config <stats host:port> \"<region>=<listen> ...\" \"<region>=<api> ...\"" >&2; exit 2 ;;
+    esac
+fi
