@@ -57,7 +57,8 @@ front_door_haproxy_config() {
 }
 
 # front_door_keepalived_config <node 1|2> <interface> <own ip> <peer ip> <stats port> "<region>=<virtual ip/prefix> ...":
-# node n is the preferred holder of the n-th region's address, so that both nodes serve while both live.
+# node n has the higher priority for the n-th region's address (which only decides who takes it when both start at
+# once: with nopreempt, an address stays where it is while its holder lives).
 front_door_keepalived_config() {
     local node="$1" interface="$2" self="$3" peer="$4" stats_port="$5" vips="$6" vip index=0
     render keepalived.conf.in "ADR=$FRONT_DOOR_ADR" "NODE=$node" "CHECK=/usr/bin/curl -fsS -m 1 -o /dev/null http://127.0.0.1:$stats_port/health/ready"
@@ -72,6 +73,68 @@ front_door_keepalived_config() {
 # front_door_check <config file>: HAProxy's own validation of a configuration.
 front_door_check() {
     haproxy -c -q -f "$1" || { echo "front door: invalid HAProxy configuration $1" >&2; return 1; }
+}
+
+# front_door_start_loopback <run dir> <log dir> "<region>=<listen> ..." "<region>=<api> ..." <stats port>...: one HAProxy
+# instance per stats port, all bound to the same frontend addresses; pid files front-door-<n>.pid in the run dir.
+front_door_start_loopback() {
+    local run_dir="$1" log_dir="$2" frontends="$3" apis="$4" n=0 port
+    shift 4
+    for port in "$@"; do
+        n=$((n + 1))
+        front_door_haproxy_config "127.0.0.1:$port" "$frontends" "$apis" >"$run_dir/front-door-$n.cfg"
+        front_door_check "$run_dir/front-door-$n.cfg" || return 1
+        nohup haproxy -db -f "$run_dir/front-door-$n.cfg" >"$log_dir/front-door-$n.log" 2>&1 &
+        echo $! >"$run_dir/front-door-$n.pid"
+    done
+}
+
+# front_door_start_vrrp_pair <hub namespace> <bridge> <namespace prefix> "<node ip> <node ip>" <prefix length>
+#     "<region>=<virtual ip> ..." "<region>=<api> ..." <work dir> <log dir>
+# Two front door nodes, namespaces <prefix>1 and <prefix>2 joined to the bridge of the hub namespace, each running
+# HAProxy (stats on its own 127.0.0.1:8404) and keepalived, which hold the regions' virtual IPs between them (port
+# 80). The pids started are appended to FRONT_DOOR_PIDS, per node to FRONT_DOOR_NODE_PIDS[n] ("haproxy keepalived").
+declare -a FRONT_DOOR_PIDS=()
+declare -A FRONT_DOOR_NODE_PIDS=()
+front_door_start_vrrp_pair() {
+    local hub="$1" bridge="$2" prefix="$3" nodes="$4" length="$5" vips="$6" apis="$7" work_dir="$8" log_dir="$9"
+    local -a ips
+    read -r -a ips <<<"$nodes"
+    local frontends="" keepalived_vips="" vip n
+    for vip in $vips; do
+        frontends+=" ${vip%%=*}=${vip#*=}:80"
+        keepalived_vips+=" $vip/$length"
+    done
+    for n in 1 2; do
+        local ns="$prefix$n" self="${ips[$((n - 1))]}" peer="${ips[$((2 - n))]}"
+        ip netns del "$ns" 2>/dev/null || true
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+        ip -n "$hub" link add "v${prefix##*-}$n" type veth peer name eth0 netns "$ns"
+        ip -n "$hub" link set "v${prefix##*-}$n" master "$bridge" up
+        ip -n "$ns" addr add "$self/$length" dev eth0
+        ip -n "$ns" link set eth0 up
+        # HAProxy binds every region's virtual IP on both nodes, also the ones its peer holds for now.
+        ip netns exec "$ns" sysctl -qw net.ipv4.ip_nonlocal_bind=1
+        front_door_haproxy_config "127.0.0.1:8404" "$frontends" "$apis" >"$work_dir/front-door-$n.cfg"
+        front_door_check "$work_dir/front-door-$n.cfg" || return 1
+        front_door_keepalived_config "$n" eth0 "$self" "$peer" 8404 "$keepalived_vips" >"$work_dir/keepalived-$n.conf"
+        ip netns exec "$ns" haproxy -db -f "$work_dir/front-door-$n.cfg" >"$log_dir/front-door-$n.log" 2>&1 &
+        FRONT_DOOR_NODE_PIDS[$n]="$!"
+        FRONT_DOOR_PIDS+=("$!")
+        ip netns exec "$ns" keepalived --dont-fork --log-console --no-syslog --vrrp --use-file "$work_dir/keepalived-$n.conf" \
+            --pid "$work_dir/keepalived-$n.pid" --vrrp_pid "$work_dir/keepalived-vrrp-$n.pid" >"$log_dir/keepalived-$n.log" 2>&1 &
+        FRONT_DOOR_NODE_PIDS[$n]+=" $!"
+        FRONT_DOOR_PIDS+=("$!")
+    done
+}
+
+# front_door_holder <namespace prefix> <virtual ip>: the node (1 or 2) that holds the address now, or nothing.
+front_door_holder() {
+    local n
+    for n in 1 2; do
+        ip -n "$1$n" -o addr show dev eth0 2>/dev/null | grep -q " $2/" && { echo "$n"; return 0; }
+    done
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

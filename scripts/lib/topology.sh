@@ -1,6 +1,7 @@
 # The local topology of both regions and the helpers to start it, shared by up.sh, down.sh and bench.sh (sourced, not run).
 # Region a: Redis 6380, silos 11111/30000 (http 8091) and 11112/30001 (http 8092), API 5080.
 # Region b: Redis 6381, silos 11121/30010 (http 8093) and 11122/30011 (http 8094), API 5081.
+# Front door: region-a 8080, region-b 8081 (two HAProxy instances, stats 8404 and 8405).
 # PostgreSQL 55432, shared.
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,6 +22,9 @@ APIS=(
     "api-a region-a 5080"
     "api-b region-b 5081"
 )
+# The front door (scripts/lib/front-door.sh): each region's address, and the stats port of each of its two instances.
+FRONT_DOORS="region-a=127.0.0.1:8080 region-b=127.0.0.1:8081"
+FRONT_DOOR_STATS_PORTS=(8404 8405)
 
 # Stops the process recorded in $RUN_DIR/$1.pid, gracefully first.
 stop_process() {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Payments.Integration.Tests.Infrastructure;
 
@@ -91,9 +92,22 @@ public sealed class FrontDoor : IAsyncDisposable
     }
 }
 
-/// <summary>One HAProxy instance of a <see cref="FrontDoor"/>, and what its stats page says.</summary>
-public sealed record FrontDoorInstance(AppProcess Process)
+/// <summary>One HAProxy instance of a <see cref="FrontDoor"/>, and what its stats page and its log say.</summary>
+public sealed partial record FrontDoorInstance(AppProcess Process)
 {
+    /// <summary>
+    /// "DOWN" and "UP", in order, each time this instance marked <paramref name="region"/>'s own API down or up again in
+    /// <paramref name="region"/>'s frontend (it starts up). More than one of each after one failure is flapping.
+    /// </summary>
+    public IReadOnlyList<string> StateChanges(string region) =>
+        [.. StateChange().Matches(Process.ReadLog())
+            .Where(m => m.Groups["backend"].Value == region && m.Groups["server"].Value == region)
+            .Select(m => m.Groups["state"].Value)];
+
+    // HAProxy's warning on its standard error, e.g. "[WARNING]  (5580) : Server region-a/region-a is DOWN. …".
+    [GeneratedRegex(@"^\[WARNING\]\s+\(\d+\) : Server (?<backend>[^/ ]+)/(?<server>\S+) is (?<state>UP|DOWN)", RegexOptions.Multiline)]
+    private static partial Regex StateChange();
+
     /// <summary>Sessions this instance's frontend of <paramref name="region"/> has taken so far (HAProxy's <c>stot</c>).</summary>
     public async Task<long> SessionsAsync(string region)
     {
