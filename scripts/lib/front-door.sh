@@ -122,10 +122,15 @@ front_door_start_vrrp_pair() {
         ip netns exec "$ns" haproxy -db -f "$work_dir/front-door-$n.cfg" >"$log_dir/front-door-$n.log" 2>&1 &
         FRONT_DOOR_NODE_PIDS[$n]="$!"
         FRONT_DOOR_PIDS+=("$!")
-        ip netns exec "$ns" keepalived --dont-fork --log-console --no-syslog --vrrp --use-file "$work_dir/keepalived-$n.conf" \
+        disown "$!"
+    done
+    # Both keepalived at once, so that each address goes to the node with the higher priority for it.
+    for n in 1 2; do
+        ip netns exec "$prefix$n" keepalived --dont-fork --log-console --no-syslog --vrrp --use-file "$work_dir/keepalived-$n.conf" \
             --pid "$work_dir/keepalived-$n.pid" --vrrp_pid "$work_dir/keepalived-vrrp-$n.pid" >"$log_dir/keepalived-$n.log" 2>&1 &
         FRONT_DOOR_NODE_PIDS[$n]+=" $!"
         FRONT_DOOR_PIDS+=("$!")
+        disown "$!"
     done
 }
 
