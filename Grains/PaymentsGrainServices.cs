@@ -39,7 +39,8 @@ public static class PaymentsGrainServices
             sp.GetRequiredService<IOptions<SettlementOptions>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<SettlementMetrics>(), sp.GetRequiredService<ILogger<SettlementService>>()));
         services.AddHostedService<SettlementScheduling>();
-        services.AddSingleton(new SiloRegion(configuration["Payments:Region"] ?? "region-a"));
+        services.AddRegionIdentity();
+        services.AddSingleton(sp => new SiloRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
         services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
         // Orleans refuses reminders shorter than its minimum (1 minute); a shorter snapshot period (tests) lowers it.
         services.AddOptions<ReminderOptions>().Configure<IOptions<SnapshotOptions>>((reminders, snapshots) =>

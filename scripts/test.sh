@@ -10,6 +10,7 @@ mkdir -p "$RESULTS"
 
 "$ROOT_DIR/scripts/services.sh" start || { echo "0 passed, 1 failed"; exit 1; }
 "$ROOT_DIR/scripts/browser.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+"$ROOT_DIR/scripts/promtool.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build Payments.sln -c Release -nologo -v quiet; then
     echo "build failed"
     echo "0 passed, 1 failed"

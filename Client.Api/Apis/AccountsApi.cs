@@ -41,8 +41,7 @@ public static class AccountsApi
         // Opened in the account's home region when that cluster takes traffic. Not repeated elsewhere: a first attempt
         // that did open the account would turn the retry into a 409.
         var request = new OpenAccountRequest(body.Region!, body.Currency!, body.InitialBalance!.Value, body.Limits?.ToLimits() ?? AccountLimits.None);
-        var result = await router.CallAsync(body.Region!, grains => grains.GetGrain<IAccountGrain>(body.AccountId!).OpenAsync(request),
-            Retry.Never, context.RequestAborted);
+        var result = await router.CallAsync(body.Region!, grains => grains.GetGrain<IAccountGrain>(body.AccountId!).OpenAsync(request), context);
         if (result.Outcome == OpenOutcome.Created)
         {
             directory.Remember(body.AccountId!, body.Region!);
@@ -70,7 +69,7 @@ public static class AccountsApi
             return invalid;
         }
 
-        return await router.CallAccountAsync(accountId, account => account.GetViewAsync(), Retry.OnAnotherCluster, context.RequestAborted) is { } view
+        return await router.CallAccountAsync(accountId, account => account.GetViewAsync(), context) is { } view
             ? TypedResults.Ok(view)
             : ApiProblems.AccountNotFound(accountId);
     }
@@ -92,9 +91,9 @@ public static class AccountsApi
 
         // "before" is the view read just before the change: admin changes to one account are rare enough not to race.
         // A settings change has no Idempotency-Key: it is not repeated on another cluster.
-        var before = await router.CallAccountAsync(accountId, account => account.GetViewAsync(), Retry.OnAnotherCluster, context.RequestAborted);
+        var before = await router.CallAccountAsync(accountId, account => account.GetViewAsync(), context);
         var update = new AccountUpdate(body.Limits?.ToLimits(), body.Status);
-        var result = await router.CallAccountAsync(accountId, account => account.UpdateAsync(update), Retry.Never, context.RequestAborted);
+        var result = await router.CallAccountAsync(accountId, account => account.UpdateAsync(update), context);
         if (result.Outcome == UpdateOutcome.Updated)
         {
             await audit.RecordAsync(new(ApiKeyIdentity.NameOf(context.User), AdminActions.AccountUpdated,

@@ -14,7 +14,7 @@ public static class DepositsApi
     public static IEndpointRouteBuilder MapDepositsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/accounts/{accountId}/deposits", DepositAsync).WithTags("Deposits").WithName("CreateDeposit")
-            .WithSummary("Credit an account").RequireAuthorization(Roles.AdminPolicy);
+            .WithSummary("Credit an account").RequireAuthorization(Roles.AdminPolicy).DeduplicatesByIdempotencyKey();
         return app;
     }
 
@@ -37,8 +37,7 @@ public static class DepositsApi
         }
 
         var request = new DepositRequest(body.Amount!.Value, body.Currency!, body.Reference!, key);
-        var result = await router.CallAccountAsync(accountId, account => account.DepositAsync(request),
-            key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
+        var result = await router.CallAccountAsync(accountId, account => account.DepositAsync(request), context);
         return await RecordAnswers.ToHttpAsync(result.Outcome, result.Deposit, result.Errors, accountId, context, async deposit =>
         {
             // Deposits create money: who made each one is on record beside the ledger row.

@@ -20,7 +20,8 @@ public static class PaymentsApi
     {
         var payments = app.MapGroup("/v1").WithTags("Payments");
         payments.MapPost("/accounts/{accountId}/payments", PayAsync).WithName("CreatePayment")
-            .WithSummary("Approve or decline a card payment").RequireAuthorization(Roles.TerminalPolicy);
+            .WithSummary("Approve or decline a card payment").RequireAuthorization(Roles.TerminalPolicy)
+            .DeduplicatesByIdempotencyKey();
         payments.MapGet("/accounts/{accountId}/payments", ListAsync).WithName("ListPayments")
             .WithSummary("An account's payments, newest first").RequireAuthorization(Roles.AccountReaderPolicy);
         payments.MapGet("/payments/{paymentId}", GetAsync).WithName("GetPayment")
@@ -53,10 +54,8 @@ public static class PaymentsApi
                 "This API key may only submit payments of its own merchant.");
         }
 
-        // Without a key a payment cannot be repeated on another cluster: the first attempt may have been decided.
         var request = new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key);
-        var result = await router.CallAccountAsync(accountId, account => account.PayAsync(request),
-            key is null ? Retry.Never : Retry.OnAnotherCluster, context.RequestAborted);
+        var result = await router.CallAccountAsync(accountId, account => account.PayAsync(request), context);
         return await RecordAnswers.ToHttpAsync(result.Outcome, result.Payment, result.Errors, accountId, context, payment =>
             Task.FromResult(TypedResults.Created(
                 $"/v1/payments/{Uri.EscapeDataString(payment.PaymentId)}?accountId={accountId}", payment)));
@@ -89,8 +88,7 @@ public static class PaymentsApi
             beforeSeq = seq;
         }
 
-        var page = await router.CallAccountAsync(accountId, account => account.ListPaymentsAsync(pageSize, beforeSeq),
-            Retry.OnAnotherCluster, context.RequestAborted);
+        var page = await router.CallAccountAsync(accountId, account => account.ListPaymentsAsync(pageSize, beforeSeq), context);
         return page is null
             ? ApiProblems.AccountNotFound(accountId)
             : TypedResults.Ok(new PaymentListResponse(page.Items, page.NextBeforeSeq?.ToString(CultureInfo.InvariantCulture)));
@@ -111,8 +109,7 @@ public static class PaymentsApi
 
         // A merchant-scoped key sees its own merchant's payments only; another's reads as absent.
         var scope = ApiKeyIdentity.MerchantOf(context.User);
-        return await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), Retry.OnAnotherCluster,
-                context.RequestAborted) is { } payment
+        return await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), context) is { } payment
             && (scope is null || string.Equals(scope, payment.Merchant, StringComparison.Ordinal))
             ? TypedResults.Ok(payment)
             : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",

@@ -32,7 +32,7 @@ public static class RegionRulesApi
         }
 
         var rules = await router.CallAsync(
-            region, grains => grains.GetGrain<IRegionRulesGrain>(region).GetRulesAsync(), Retry.OnAnotherCluster, context.RequestAborted);
+            region, grains => grains.GetGrain<IRegionRulesGrain>(region).GetRulesAsync(), context);
         return rules is null ? ApiProblems.UnknownRegion(region) : TypedResults.Ok(rules);
     }
 
@@ -53,7 +53,7 @@ public static class RegionRulesApi
         // a first attempt that took effect would turn the retry into a version conflict.
         var update = new RulesUpdate(body.ToRules(), ApiKeyIdentity.NameOf(context.User));
         var result = await router.CallAsync(
-            region, grains => grains.GetGrain<IRegionRulesGrain>(region).UpdateRulesAsync(update), Retry.Never, context.RequestAborted);
+            region, grains => grains.GetGrain<IRegionRulesGrain>(region).UpdateRulesAsync(update), context);
         return result.Outcome switch
         {
             RulesUpdateOutcome.Updated => TypedResults.Ok(result.Rules),

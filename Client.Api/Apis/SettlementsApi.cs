@@ -43,8 +43,7 @@ public static class SettlementsApi
         }
 
         var page = await router.CallAsync(
-            region, grains => grains.GetGrain<ISettlementGrain>(region).ListAsync(businessDate, limit ?? DefaultPageSize, before),
-            Retry.OnAnotherCluster, context.RequestAborted);
+            region, grains => grains.GetGrain<ISettlementGrain>(region).ListAsync(businessDate, limit ?? DefaultPageSize, before), context);
         return page.Outcome switch
         {
             SettlementReadOutcome.Found => TypedResults.Ok(new SettlementListResponse(region, businessDate, page.Run, page.Items, page.NextBeforeAccountId)),

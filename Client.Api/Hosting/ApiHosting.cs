@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
 using Payments.Api.Validation;
 using Payments.Hosting.Health;
 using Payments.Hosting.Problems;
+using Payments.Regions;
 
 namespace Payments.Api.Hosting;
 
@@ -17,9 +19,9 @@ public static class ApiHosting
     public static WebApplicationBuilder AddPaymentsApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var region = new ApiRegion(builder.Configuration["Payments:Region"] ?? "region-a");
-        services.AddSingleton(region);
-        builder.AddApiTelemetry(region);
+        services.AddClusterIdentity();
+        services.AddSingleton(sp => new ApiRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
+        builder.AddApiTelemetry();
         services.AddAccountRouting(builder.Configuration);
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>

@@ -10,7 +10,7 @@ public static class ApiTelemetry
 {
     public const string ServiceName = "payments-api";
 
-    public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder, ApiRegion region)
+    public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
     {
         // Created with the meter provider, not on first use: the region gauges exist from the start.
         builder.Services.AddSingleton<RegionHealthMetrics>();
@@ -18,7 +18,7 @@ public static class ApiTelemetry
             metrics => metrics.AddInstrumentation(services => services.GetRequiredService<RegionHealthMetrics>()));
         return builder.AddPaymentsTelemetry(new TelemetrySignals(
             ServiceName,
-            region.Name,
+            TelemetrySignals.ConfiguredRegion(builder.Configuration),
             // The client side of grain calls: the span whose context travels to the silo with the call.
             ActivitySources: [ActivitySources.ApplicationGrainActivitySourceName],
             Meters: [RoutingMetrics.MeterName],

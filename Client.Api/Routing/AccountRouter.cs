@@ -5,7 +5,7 @@ namespace Payments.Api.Routing;
 /// <summary>Whether a call that did not reach its cluster may be made once more on the next one.</summary>
 public enum Retry
 {
-    /// <summary>Not safe to repeat elsewhere (a write without an Idempotency-Key): the client gets 503.</summary>
+    /// <summary>Not safe to repeat elsewhere (a write the ledger does not deduplicate): the client gets 503.</summary>
     Never = 0,
     /// <summary>Safe to repeat once: a read, or a write that the ledger deduplicates by its Idempotency-Key.</summary>
     OnAnotherCluster = 1,
@@ -30,8 +30,18 @@ public sealed class AccountRouter(
     // The configured regions never change while the API runs.
     private readonly string[] _regions = [.. clusters.Regions.Order(StringComparer.Ordinal)];
 
-    /// <summary>Calls the account grain of <paramref name="accountId"/> on the cluster that serves it now.</summary>
-    public async Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, Retry retry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls the account grain of <paramref name="accountId"/> on the cluster that serves it now, for
+    /// <paramref name="request"/>: whether it may be repeated elsewhere is <see cref="RetrySafety"/>'s to say.
+    /// </summary>
+    public Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, HttpContext request) =>
+        CallAccountAsync(accountId, call, RetrySafety.Of(request), request.RequestAborted);
+
+    /// <summary>Calls a grain that belongs to <paramref name="homeRegion"/> for <paramref name="request"/>.</summary>
+    public Task<T> CallAsync<T>(string homeRegion, Func<IGrainFactory, Task<T>> call, HttpContext request) =>
+        CallAsync(homeRegion, call, RetrySafety.Of(request), request.RequestAborted);
+
+    internal async Task<T> CallAccountAsync<T>(string accountId, Func<IAccountGrain, Task<T>> call, Retry retry, CancellationToken cancellationToken)
     {
         var home = await HomeRegionAsync(accountId, cancellationToken) ?? local.Name;
         return await CallAsync(home, grains => call(grains.GetGrain<IAccountGrain>(accountId)), retry, cancellationToken);
@@ -42,7 +52,7 @@ public sealed class AccountRouter(
     /// request's own cancellation (the client gone, the request timeout) also ends the wait: the client retries with
     /// its Idempotency-Key, which finds the call's result if it took effect after all.
     /// </summary>
-    public async Task<T> CallAsync<T>(string homeRegion, Func<IGrainFactory, Task<T>> call, Retry retry, CancellationToken cancellationToken)
+    internal async Task<T> CallAsync<T>(string homeRegion, Func<IGrainFactory, Task<T>> call, Retry retry, CancellationToken cancellationToken)
     {
         var candidates = Candidates(homeRegion);
         if (candidates.Count == 0)

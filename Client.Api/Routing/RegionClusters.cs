@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Payments.Regions;
+
 namespace Payments.Api.Routing;
 
 /// <summary>The clients of every region's cluster this API knows, connected in the background.</summary>
@@ -6,9 +9,10 @@ public sealed class RegionClusters : IClusterClients, IAsyncDisposable
     private readonly Dictionary<string, RegionCluster> _clusters;
     private readonly CancellationTokenSource _stopping = new();
 
-    public RegionClusters(IConfiguration configuration, ApiRegion local, ILoggerFactory loggers, ILogger<RegionClusters> logger)
+    public RegionClusters(
+        IConfiguration configuration, IOptions<ClusterIdentityOptions> identity, ApiRegion local, ILoggerFactory loggers, ILogger<RegionClusters> logger)
     {
-        var serviceId = configuration["Payments:ServiceId"] ?? "payments";
+        var serviceId = identity.Value.ServiceId;
         _clusters = ClusterSettings.From(configuration, local.Name)
             .ToDictionary(s => s.Region, s => new RegionCluster(s, serviceId, loggers, logger), StringComparer.Ordinal);
     }

@@ -39,8 +39,6 @@ public sealed class AccountGrain(
 {
     private const string SnapshotReminder = "snapshot";
 
-    // Outside the Idempotency-Key alphabet (printable ASCII): no client key can collide with the open row's id.
-    private const string OpenEntryId = "§open";
     private const int MaxConflictRetries = 3;
 
     // One group stays well under the ledger writer's batch and within what _recent remembers.
@@ -113,12 +111,7 @@ public sealed class AccountGrain(
             return new(OpenOutcome.Invalid, null, errors);
         }
 
-        var now = Now();
-        var open = new LedgerEntry(
-            AccountId, 1, EntryKind.Open, OpenEntryId, RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
-            null, null, null, PaymentStatus.Approved, null, request.InitialBalance, now,
-            BusinessCalendar.For(rules).BusinessDate(now), silo.Name,
-            new AccountSettings(request.Region, request.Limits, AccountStatus.Active));
+        var open = AccountDecisions.Open(AccountId, rules, Now(), silo.Name, request);
         try
         {
             if (!await ledger.OpenAccountAsync(open, CancellationToken.None))
@@ -153,15 +146,8 @@ public sealed class AccountGrain(
             return new(RecordOutcome.Invalid, null, errors);
         }
 
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id, hash) =>
-        {
-            var now = Now();
-            var decision = PaymentDecider.Decide(account, rules, now, request);
-            return new LedgerEntry(
-                AccountId, seq, EntryKind.Payment, id, hash, request.Amount, request.Currency,
-                request.Merchant, request.Mcc, null, decision.Status, decision.Reason, decision.BalanceAfter, now,
-                decision.BusinessDate, silo.Name, null);
-        });
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Pay(account, rules, stamp, request));
         metrics.RecordPayment(outcome, entry, Stopwatch.GetElapsedTime(started));
         return new(outcome, entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null, null);
     }
@@ -180,14 +166,8 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request), (account, seq, id, hash) =>
-        {
-            var now = Now();
-            return new LedgerEntry(
-                AccountId, seq, EntryKind.Deposit, id, hash, request.Amount, request.Currency,
-                null, null, request.Reference, PaymentStatus.Approved, null, checked(account.Balance + request.Amount), now,
-                BusinessCalendar.For(rules).BusinessDate(now), silo.Name, null);
-        });
+        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Deposit(account, rules, stamp, request));
         return new(outcome, entry?.Kind == EntryKind.Deposit ? entry.ToDeposit() : null, null);
     }
 
@@ -205,16 +185,8 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update), (account, seq, id, hash) =>
-        {
-            var now = Now();
-            var settings = new AccountSettings(
-                account.Region, account.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? account.Status);
-            return new LedgerEntry(
-                AccountId, seq, EntryKind.Settings, id, hash, 0, account.Currency,
-                null, null, null, PaymentStatus.Approved, null, account.Balance, now,
-                BusinessCalendar.For(rules).BusinessDate(now), silo.Name, settings);
-        });
+        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update),
+            (account, stamp) => AccountDecisions.Update(account, rules, stamp, update));
         return outcome == RecordOutcome.Created
             ? new(UpdateOutcome.Updated, View(), null)
             : new(UpdateOutcome.Unavailable, null, null);
@@ -378,7 +350,7 @@ public sealed class AccountGrain(
         {
             try
             {
-                var entry = pending.Decide(draft, draft.LastSeq + 1, pending.EntryId, pending.Fingerprint);
+                var entry = pending.Decide(draft, new RowStamp(AccountId, pending.EntryId, pending.Fingerprint, Now(), silo.Name));
                 draft.Apply(entry);
                 entries.Add(entry);
             }

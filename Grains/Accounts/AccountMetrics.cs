@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Payments.Contracts;
 using Payments.Diagnostics;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 using Payments.Regions;
 
 namespace Payments.Accounts;
@@ -49,10 +50,10 @@ public sealed class AccountMetrics : IDisposable
     {
         switch (outcome)
         {
-            case RecordOutcome.Created when entry is not null:
-                var statusTag = new KeyValuePair<string, object?>("status", entry.Status == PaymentStatus.Approved ? "approved" : "declined");
+            case RecordOutcome.Created when entry?.Change is PaymentDecided payment:
+                var statusTag = new KeyValuePair<string, object?>("status", payment.Status == PaymentStatus.Approved ? "approved" : "declined");
                 var reasonTag = new KeyValuePair<string, object?>(
-                    "decline_reason", entry.DeclineReason is { } reason ? DeclineCodes.ToCode(reason) : "none");
+                    "decline_reason", payment.DeclineReason is { } reason ? DeclineCodes.ToCode(reason) : "none");
                 _decisions.Add(1, _region, statusTag, reasonTag);
                 _decisionSeconds.Record(elapsed.TotalSeconds, _region, statusTag);
                 break;

@@ -1,5 +1,6 @@
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Accounts;
 
@@ -33,7 +34,10 @@ public sealed class AccountState
     /// <summary>The seq of the last ledger row applied; the next decision takes LastSeq + 1.</summary>
     [Id(9)] public long LastSeq { get; set; }
 
-    /// <summary>Applies the next ledger row. Rows must come in seq order with no gap.</summary>
+    /// <summary>
+    /// Applies the next ledger row: its balance effect and last seq here, the rest by its change's own
+    /// <see cref="LedgerChange.Apply"/>. Rows must come in seq order with no gap.
+    /// </summary>
     public void Apply(LedgerEntry entry)
     {
         if (entry.Seq != LastSeq + 1)
@@ -42,32 +46,20 @@ public sealed class AccountState
                 $"Ledger row {entry.Seq} of {entry.AccountId} does not follow {LastSeq}.");
         }
 
-        switch (entry.Kind)
-        {
-            case EntryKind.Open:
-                Exists = true;
-                Currency = entry.Currency;
-                Balance = entry.Amount;
-                ApplySettings(entry.Settings!);
-                break;
-            case EntryKind.Payment when entry.Status == PaymentStatus.Approved:
-                Balance = checked(Balance - entry.Amount);
-                Daily.Add(entry.BusinessDate, entry.Amount);
-                Weekly.Add(BusinessCalendar.WeekKey(entry.BusinessDate), entry.Amount);
-                Monthly.Add(BusinessCalendar.MonthKey(entry.BusinessDate), entry.Amount);
-                break;
-            case EntryKind.Deposit:
-                Balance = checked(Balance + entry.Amount);
-                break;
-            case EntryKind.Settings:
-                ApplySettings(entry.Settings!);
-                break;
-        }
-
+        Balance = checked(Balance + entry.Change.BalanceEffect());
+        entry.Change.Apply(this, entry);
         LastSeq = entry.Seq;
     }
 
-    private void ApplySettings(AccountSettings settings)
+    /// <summary>Counts an approved amount in the daily, weekly and monthly periods of its business date.</summary>
+    internal void Spend(DateOnly businessDate, long amount)
+    {
+        Daily.Add(businessDate, amount);
+        Weekly.Add(BusinessCalendar.WeekKey(businessDate), amount);
+        Monthly.Add(BusinessCalendar.MonthKey(businessDate), amount);
+    }
+
+    internal void ApplySettings(AccountSettings settings)
     {
         Region = settings.Region;
         Limits = settings.Limits;

@@ -4,10 +4,10 @@ using Payments.Ledger;
 namespace Payments.Accounts;
 
 /// <summary>
-/// Decides a request's ledger row, given the account as it will be when the row applies, the row's seq and id, and
-/// the request's fingerprint.
+/// Decides a request's ledger row, given the account as it will be when the row applies and the row's stamp (id,
+/// request fingerprint, time, deciding region).
 /// </summary>
-internal delegate LedgerEntry DecideEntry(AccountState account, long seq, string entryId, string requestHash);
+internal delegate LedgerEntry DecideEntry(AccountState account, RowStamp stamp);
 
 /// <summary>A payment, deposit or settings change that waits for its account's next group commit.</summary>
 internal sealed class PendingRecord(string? idempotencyKey, string fingerprint, DecideEntry decide)

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Payments.Ledger;
 
 /// <summary>What a ledger row records. Every change to an account is one row.</summary>
@@ -9,4 +11,25 @@ public enum EntryKind
     Deposit = 2,
     /// <summary>The account's own limits or status changed.</summary>
     Settings = 3,
+}
+
+/// <summary>The names of <see cref="EntryKind"/> in the ledger's <c>kind</c> column: a wire and storage contract.</summary>
+public static class EntryKinds
+{
+    private static readonly FrozenDictionary<EntryKind, string> Names = new Dictionary<EntryKind, string>
+    {
+        [EntryKind.Open] = "open",
+        [EntryKind.Payment] = "payment",
+        [EntryKind.Deposit] = "deposit",
+        [EntryKind.Settings] = "settings",
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, EntryKind> Kinds =
+        Names.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
+
+    public static string Name(EntryKind kind) =>
+        Names.TryGetValue(kind, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ledger name.");
+
+    public static EntryKind Parse(string name) =>
+        Kinds.TryGetValue(name, out var kind) ? kind : throw new InvalidDataException($"Unknown ledger row kind '{name}'.");
 }

@@ -1,6 +1,11 @@
+using Payments.Ledger.Changes;
+
 namespace Payments.Ledger;
 
-/// <summary>The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability.</summary>
+/// <summary>
+/// The ledger of the embedded mode and of grain tests: same conflict rules as PostgreSQL, no durability. Each row's
+/// change goes through its JSON payload as in PostgreSQL, so every test that replays rows also replays the payloads.
+/// </summary>
 public sealed class InMemoryLedgerStore : ILedgerStore
 {
     private readonly Dictionary<string, AccountRows> _accounts = new(StringComparer.Ordinal);
@@ -86,8 +91,9 @@ public sealed class InMemoryLedgerStore : ILedgerStore
 
         public void Add(LedgerEntry entry)
         {
-            BySeq.Add(entry.Seq, entry);
-            ById.Add(entry.EntryId, entry);
+            var stored = entry with { Change = LedgerPayload.Read(entry.Kind, LedgerPayload.Version, LedgerPayload.Write(entry.Change)) };
+            BySeq.Add(stored.Seq, stored);
+            ById.Add(stored.EntryId, stored);
         }
     }
 }

@@ -1,39 +1,61 @@
+using System.Text.Json.Serialization;
+using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Ledger.Changes;
 
 namespace Payments.Ledger;
 
 /// <summary>
-/// One ledger row: the truth of an account is the ordered sequence of its entries (primary key account, seq).
+/// One ledger row: the truth of an account is the ordered sequence of its entries (primary key account, seq). The
+/// envelope is the same for every kind of row; what the row changes is its typed <see cref="Change"/>.
 /// </summary>
-/// <param name="EntryId">The payment or deposit id: the Idempotency-Key when the client gave one, unique per account.</param>
+/// <param name="EntryId">What the row records (a payment, a capture, …): the Idempotency-Key when the client gave one, unique per account.</param>
 /// <param name="RequestHash">Fingerprint of the request body, to tell a replay from a reused key.</param>
+/// <param name="BalanceAfter">The posted balance after the row.</param>
+/// <param name="AvailableAfter">The balance less what pending authorizations hold, after the row.</param>
 /// <param name="BusinessDate">The business day the entry counts in, fixed when it was decided.</param>
-/// <param name="Settings">For <see cref="EntryKind.Open"/> and <see cref="EntryKind.Settings"/>: the account's settings after it.</param>
 public sealed record LedgerEntry(
     string AccountId,
     long Seq,
-    EntryKind Kind,
     string EntryId,
     string RequestHash,
-    long Amount,
-    string Currency,
-    string? Merchant,
-    string? Mcc,
-    string? Reference,
-    PaymentStatus Status,
-    DeclineReason? DeclineReason,
     long BalanceAfter,
+    long AvailableAfter,
     DateTimeOffset CreatedAt,
     DateOnly BusinessDate,
     string DecidedBy,
-    AccountSettings? Settings)
+    LedgerChange Change)
 {
-    public PaymentRecord ToPayment() => new(
-        EntryId, AccountId, Amount, Currency, Merchant ?? "", Mcc ?? "", Status, DeclineReason, BalanceAfter, CreatedAt, DecidedBy);
+    public EntryKind Kind => Change.Kind;
 
-    public DepositRecord ToDeposit() => new(
-        EntryId, AccountId, Amount, Currency, Reference ?? "", BalanceAfter, CreatedAt, DecidedBy);
+    /// <summary>
+    /// The row that follows <paramref name="account"/>'s last one: the next seq, and the balances that the change
+    /// leaves. The only place a row is built, for the grain, the tests and the tools alike.
+    /// </summary>
+    public static LedgerEntry Next(AccountState account, RowStamp stamp, DateOnly businessDate, LedgerChange change)
+    {
+        var balance = checked(account.Balance + change.BalanceEffect());
+        return new(
+            stamp.AccountId, account.LastSeq + 1, stamp.EntryId, stamp.RequestHash, balance, balance,
+            stamp.Now, businessDate, stamp.DecidedBy, change);
+    }
+
+    /// <summary>The payment as the API answers it; only for <see cref="PaymentDecided"/> rows.</summary>
+    public PaymentRecord ToPayment() => Change is PaymentDecided p
+        ? new(EntryId, AccountId, p.Amount, p.Currency, p.Merchant, p.Mcc, p.Status, p.DeclineReason, BalanceAfter, CreatedAt, DecidedBy)
+        : throw new InvalidOperationException($"Row {Seq} of {AccountId} is a {Kind} row, not a payment.");
+
+    /// <summary>The deposit as the API answers it; only for <see cref="DepositMade"/> rows.</summary>
+    public DepositRecord ToDeposit() => Change is DepositMade d
+        ? new(EntryId, AccountId, d.Amount, d.Currency, d.Reference, BalanceAfter, CreatedAt, DecidedBy)
+        : throw new InvalidOperationException($"Row {Seq} of {AccountId} is a {Kind} row, not a deposit.");
 }
 
+/// <summary>Who decides a row, when, and under which id: everything of the envelope that does not follow from the state.</summary>
+public sealed record RowStamp(string AccountId, string EntryId, string RequestHash, DateTimeOffset Now, string DecidedBy);
+
 /// <summary>An account's settings as of an open or settings entry.</summary>
-public sealed record AccountSettings(string Region, AccountLimits Limits, AccountStatus Status);
+public sealed record AccountSettings(
+    [property: JsonPropertyName("region")] string Region,
+    [property: JsonPropertyName("limits")] AccountLimits Limits,
+    [property: JsonPropertyName("status")] AccountStatus Status);

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Contracts;
+using Payments.Ledger.Changes;
 
 namespace Payments.Ledger;
 
@@ -12,20 +12,26 @@ namespace Payments.Ledger;
 /// </summary>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
 {
+    // The envelope and the typed payload are the row; the plain columns between them are its change's projection
+    // (LedgerChange.Columns) for set-based readers, never read back into a change.
     private const string Columns =
-        "account_id, seq, kind, entry_id, request_hash, amount, currency, merchant, mcc, reference, status, " +
-        "decline_reason, balance_after, created_at, business_date, decided_by, settings";
+        "account_id, seq, kind, entry_id, request_hash, balance_after, available_after, created_at, business_date, " +
+        "decided_by, payload_version, payload, amount, currency, merchant, mcc, reference, status, decline_reason, " +
+        "authorization_id, expires_at, hold_closed, refund_of";
+
+    private const string ReadColumns =
+        "account_id, seq, kind, entry_id, request_hash, balance_after, available_after, created_at, business_date, " +
+        "decided_by, payload_version, payload";
 
     private const string AppendSql = $"""
         INSERT INTO ledger ({Columns})
-        SELECT * FROM unnest(@account_id, @seq, @kind, @entry_id, @request_hash, @amount, @currency, @merchant, @mcc,
-                             @reference, @status, @decline_reason, @balance_after, @created_at, @business_date,
-                             @decided_by, @settings)
+        SELECT * FROM unnest(@account_id, @seq, @kind, @entry_id, @request_hash, @balance_after, @available_after,
+                             @created_at, @business_date, @decided_by, @payload_version, @payload, @amount, @currency,
+                             @merchant, @mcc, @reference, @status, @decline_reason, @authorization_id, @expires_at,
+                             @hold_closed, @refund_of)
         ON CONFLICT DO NOTHING
         RETURNING seq, account_id
         """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken)
     {
@@ -39,8 +45,9 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             """, connection, transaction))
         {
             directory.Parameters.AddWithValue("account_id", open.AccountId);
-            directory.Parameters.AddWithValue("home_region", open.Settings!.Region);
-            directory.Parameters.AddWithValue("currency", open.Currency);
+            var opened = (AccountOpened)open.Change;
+            directory.Parameters.AddWithValue("home_region", opened.Settings.Region);
+            directory.Parameters.AddWithValue("currency", opened.Currency);
             directory.Parameters.AddWithValue("created_at", open.CreatedAt);
             if (await directory.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
@@ -133,13 +140,13 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
     public Task<IReadOnlyList<LedgerEntry>> ReadAfterAsync(string accountId, long afterSeq, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {Columns} FROM ledger WHERE account_id = @account_id AND seq > @seq ORDER BY seq",
+            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND seq > @seq ORDER BY seq",
             command => command.Parameters.AddWithValue("seq", afterSeq),
             accountId, cancellationToken);
 
     public async Task<LedgerEntry?> FindAsync(string accountId, string entryId, CancellationToken cancellationToken) =>
         (await QueryAsync(
-            $"SELECT {Columns} FROM ledger WHERE account_id = @account_id AND entry_id = @entry_id",
+            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND entry_id = @entry_id",
             command => command.Parameters.AddWithValue("entry_id", entryId),
             accountId, cancellationToken)).SingleOrDefault();
 
@@ -147,13 +154,13 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"""
-            SELECT {Columns} FROM ledger
+            SELECT {ReadColumns} FROM ledger
             WHERE account_id = @account_id AND kind = @kind AND seq < @before
             ORDER BY seq DESC LIMIT @limit
             """,
             command =>
             {
-                command.Parameters.AddWithValue("kind", KindName(kind));
+                command.Parameters.AddWithValue("kind", EntryKinds.Name(kind));
                 command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
                 command.Parameters.AddWithValue("limit", limit);
             },
@@ -178,29 +185,40 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     private static NpgsqlCommand AppendCommand(IReadOnlyList<LedgerEntry> batch)
     {
         var command = new NpgsqlCommand(AppendSql);
+        var columns = new LedgerColumns[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            columns[i] = batch[i].Change.Columns();
+        }
+
         Add(command, "account_id", NpgsqlDbType.Text, batch, e => e.AccountId);
         Add(command, "seq", NpgsqlDbType.Bigint, batch, e => e.Seq);
-        Add(command, "kind", NpgsqlDbType.Text, batch, e => KindName(e.Kind));
+        Add(command, "kind", NpgsqlDbType.Text, batch, e => EntryKinds.Name(e.Kind));
         Add(command, "entry_id", NpgsqlDbType.Text, batch, e => e.EntryId);
         Add(command, "request_hash", NpgsqlDbType.Text, batch, e => e.RequestHash);
-        Add(command, "amount", NpgsqlDbType.Bigint, batch, e => e.Amount);
-        Add(command, "currency", NpgsqlDbType.Char, batch, e => e.Currency);
-        Add(command, "merchant", NpgsqlDbType.Text, batch, e => e.Merchant);
-        Add(command, "mcc", NpgsqlDbType.Char, batch, e => e.Mcc);
-        Add(command, "reference", NpgsqlDbType.Text, batch, e => e.Reference);
-        Add(command, "status", NpgsqlDbType.Text, batch, e => e.Status == PaymentStatus.Approved ? "approved" : "declined");
-        Add(command, "decline_reason", NpgsqlDbType.Text, batch, e => e.DeclineReason is { } r ? DeclineCodes.ToCode(r) : null);
         Add(command, "balance_after", NpgsqlDbType.Bigint, batch, e => e.BalanceAfter);
+        Add(command, "available_after", NpgsqlDbType.Bigint, batch, e => e.AvailableAfter);
         Add(command, "created_at", NpgsqlDbType.TimestampTz, batch, e => e.CreatedAt.UtcDateTime);
         Add(command, "business_date", NpgsqlDbType.Date, batch, e => e.BusinessDate);
         Add(command, "decided_by", NpgsqlDbType.Text, batch, e => e.DecidedBy);
-        Add(command, "settings", NpgsqlDbType.Jsonb, batch,
-            e => e.Settings is null ? null : JsonSerializer.Serialize(e.Settings, Json));
+        Add(command, "payload_version", NpgsqlDbType.Smallint, batch, _ => LedgerPayload.Version);
+        Add(command, "payload", NpgsqlDbType.Jsonb, batch, e => LedgerPayload.Write(e.Change));
+        Add(command, "amount", NpgsqlDbType.Bigint, columns, c => c.Amount);
+        Add(command, "currency", NpgsqlDbType.Char, columns, c => c.Currency);
+        Add(command, "merchant", NpgsqlDbType.Text, columns, c => c.Merchant);
+        Add(command, "mcc", NpgsqlDbType.Char, columns, c => c.Mcc);
+        Add(command, "reference", NpgsqlDbType.Text, columns, c => c.Reference);
+        Add(command, "status", NpgsqlDbType.Text, columns, c => c.Status == PaymentStatus.Approved ? "approved" : "declined");
+        Add(command, "decline_reason", NpgsqlDbType.Text, columns, c => c.DeclineReason is { } r ? DeclineCodes.ToCode(r) : null);
+        Add(command, "authorization_id", NpgsqlDbType.Text, columns, c => c.AuthorizationId);
+        Add(command, "expires_at", NpgsqlDbType.TimestampTz, columns, c => c.ExpiresAt?.UtcDateTime);
+        Add(command, "hold_closed", NpgsqlDbType.Boolean, columns, c => c.HoldClosed);
+        Add(command, "refund_of", NpgsqlDbType.Text, columns, c => c.RefundOf);
         return command;
     }
 
-    private static void Add<T>(
-        NpgsqlCommand command, string name, NpgsqlDbType type, IReadOnlyList<LedgerEntry> batch, Func<LedgerEntry, T> value)
+    private static void Add<TRow, T>(
+        NpgsqlCommand command, string name, NpgsqlDbType type, IReadOnlyList<TRow> batch, Func<TRow, T> value)
     {
         var values = new T[batch.Count];
         for (var i = 0; i < batch.Count; i++)
@@ -211,38 +229,19 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
     }
 
-    private static LedgerEntry Read(NpgsqlDataReader reader) => new(
-        AccountId: reader.GetString(0),
-        Seq: reader.GetInt64(1),
-        Kind: ParseKind(reader.GetString(2)),
-        EntryId: reader.GetString(3),
-        RequestHash: reader.GetString(4),
-        Amount: reader.GetInt64(5),
-        Currency: reader.GetString(6),
-        Merchant: reader.IsDBNull(7) ? null : reader.GetString(7),
-        Mcc: reader.IsDBNull(8) ? null : reader.GetString(8),
-        Reference: reader.IsDBNull(9) ? null : reader.GetString(9),
-        Status: reader.GetString(10) == "approved" ? PaymentStatus.Approved : PaymentStatus.Declined,
-        DeclineReason: reader.IsDBNull(11) ? null : DeclineCodes.Parse(reader.GetString(11)),
-        BalanceAfter: reader.GetInt64(12),
-        CreatedAt: new DateTimeOffset(reader.GetDateTime(13), TimeSpan.Zero),
-        BusinessDate: reader.GetFieldValue<DateOnly>(14),
-        DecidedBy: reader.GetString(15),
-        Settings: reader.IsDBNull(16) ? null : JsonSerializer.Deserialize<AccountSettings>(reader.GetString(16), Json));
-
-    private static string KindName(EntryKind kind) => kind switch
+    private static LedgerEntry Read(NpgsqlDataReader reader)
     {
-        EntryKind.Open => "open",
-        EntryKind.Payment => "payment",
-        EntryKind.Deposit => "deposit",
-        _ => "settings",
-    };
-
-    private static EntryKind ParseKind(string kind) => kind switch
-    {
-        "open" => EntryKind.Open,
-        "payment" => EntryKind.Payment,
-        "deposit" => EntryKind.Deposit,
-        _ => EntryKind.Settings,
-    };
+        var kind = EntryKinds.Parse(reader.GetString(2));
+        return new(
+            AccountId: reader.GetString(0),
+            Seq: reader.GetInt64(1),
+            EntryId: reader.GetString(3),
+            RequestHash: reader.GetString(4),
+            BalanceAfter: reader.GetInt64(5),
+            AvailableAfter: reader.GetInt64(6),
+            CreatedAt: new DateTimeOffset(reader.GetDateTime(7), TimeSpan.Zero),
+            BusinessDate: reader.GetFieldValue<DateOnly>(8),
+            DecidedBy: reader.GetString(9),
+            Change: LedgerPayload.Read(kind, reader.GetInt16(10), reader.GetString(11)));
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Payments.Hosting.Telemetry;
 
 /// <summary>What one host adds to the common telemetry: who it is, and the sources and meters of its own code.</summary>
@@ -11,4 +13,11 @@ public sealed record TelemetrySignals(
     string Region,
     IReadOnlyList<string> ActivitySources,
     IReadOnlyList<string> Meters,
-    IReadOnlyList<string> UntracedPaths);
+    IReadOnlyList<string> UntracedPaths)
+{
+    /// <summary>
+    /// <c>Payments:Region</c> as configured, for the resource attributes that are built before the host starts. A host
+    /// without one never serves: its identity options refuse to start it (ClusterIdentityOptions).
+    /// </summary>
+    public static string ConfiguredRegion(IConfiguration configuration) => configuration["Payments:Region"] ?? "";
+}

@@ -1,5 +1,7 @@
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
+using Payments.Regions;
 using Payments.Hosting.Security;
 using Payments.Silo.Dashboard;
 using StackExchange.Redis;
@@ -15,19 +17,21 @@ public static class SiloHosting
     {
         var settings = SiloSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddClusterIdentity();
         builder.Services.AddPaymentsGrains(builder.Configuration);
         builder.Services.AddSiloHealthChecks(settings);
         builder.Services.AddApiKeyAuthentication(ApiKeyAuthenticationServices.ConfiguredKeys(builder.Configuration, builder.Environment));
         builder.Services.AddDashboardAccess();
-        builder.AddSiloTelemetry(settings);
+        builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
         {
             silo.AddActivityPropagation();
             silo.AddDashboard();
-            silo.Configure<ClusterOptions>(cluster =>
+            // A region is one Orleans cluster: ClusterId = the region.
+            silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterIdentityOptions>>((cluster, identity) =>
             {
-                cluster.ClusterId = settings.Region;
-                cluster.ServiceId = settings.ServiceId;
+                cluster.ClusterId = identity.Value.Region;
+                cluster.ServiceId = identity.Value.ServiceId;
             });
             // Failure detection tuned for seconds, not Orleans' defaults (Silo/appsettings.json, Orleans:Membership).
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));

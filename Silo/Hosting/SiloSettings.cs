@@ -2,10 +2,11 @@ using System.Net;
 
 namespace Payments.Silo.Hosting;
 
-/// <summary>What a silo reads from configuration. With none of it, the silo runs the embedded mode.</summary>
+/// <summary>
+/// Where a silo's stores are and how it listens. Without Redis, the silo runs the embedded mode. Its identity (region,
+/// service id) is <see cref="Payments.Regions.ClusterIdentityOptions"/>.
+/// </summary>
 public sealed record SiloSettings(
-    string Region,
-    string ServiceId,
     string? Postgres,
     string? Redis,
     IPAddress AdvertisedIp,
@@ -17,8 +18,6 @@ public sealed record SiloSettings(
     public bool Embedded => string.IsNullOrWhiteSpace(Redis);
 
     public static SiloSettings From(IConfiguration configuration) => new(
-        configuration["Payments:Region"] ?? "region-a",
-        configuration["Payments:ServiceId"] ?? "payments",
         configuration.GetConnectionString("Postgres"),
         configuration.GetConnectionString("Redis"),
         IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? "127.0.0.1"),

@@ -12,10 +12,10 @@ public static class SiloTelemetry
 {
     public const string ServiceName = "payments-silo";
 
-    public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder, SiloSettings settings) =>
+    public static WebApplicationBuilder AddSiloTelemetry(this WebApplicationBuilder builder) =>
         builder.AddPaymentsTelemetry(new TelemetrySignals(
             ServiceName,
-            settings.Region,
+            TelemetrySignals.ConfiguredRegion(builder.Configuration),
             // Grain calls, activations and grain storage. Not the runtime source: membership probes and the
             // dashboard's own polling would be most of the traces.
             ActivitySources:

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Bench.Settlement;
 
@@ -27,8 +28,8 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
         for (var i = 0; i < payers; i++)
         {
             var id = $"payer-{i:D4}";
-            var open = Entry(id, 1, EntryKind.Open, 1_000_000_000, 1_000_000_000,
-                new AccountSettings(BenchDatabase.Region, AccountLimits.None, AccountStatus.Active));
+            var open = Entry(id, 1, 1_000_000_000,
+                new AccountOpened("EUR", 1_000_000_000, new AccountSettings(BenchDatabase.Region, AccountLimits.None, AccountStatus.Active)));
             await store.OpenAccountAsync(open, CancellationToken.None);
             _loops.Add(Task.Run(() => PayAsync(id)));
         }
@@ -52,7 +53,8 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
         {
             balance -= 1;
             var started = Stopwatch.GetTimestamp();
-            if (!await _writer.AppendAsync([Entry(accountId, seq, EntryKind.Payment, 1, balance, null)]))
+            if (!await _writer.AppendAsync([Entry(accountId, seq, balance,
+                    new PaymentDecided(1, "EUR", "Boulangerie", "5411", PaymentStatus.Approved, null))]))
             {
                 throw new InvalidOperationException($"Payment {seq} of {accountId} was refused by the ledger.");
             }
@@ -63,8 +65,7 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
 
     private static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
 
-    private static LedgerEntry Entry(string accountId, long seq, EntryKind kind, long amount, long balanceAfter, AccountSettings? settings) => new(
-        accountId, seq, kind, $"{kind}-{seq}", "bench", amount, "EUR", kind == EntryKind.Payment ? "Boulangerie" : null,
-        kind == EntryKind.Payment ? "5411" : null, null, PaymentStatus.Approved, null, balanceAfter, DateTimeOffset.UtcNow,
-        BenchDatabase.Day.AddDays(1), BenchDatabase.Region, settings);
+    private static LedgerEntry Entry(string accountId, long seq, long balanceAfter, LedgerChange change) => new(
+        accountId, seq, $"{change.Kind}-{seq}", "bench", balanceAfter, balanceAfter, DateTimeOffset.UtcNow,
+        BenchDatabase.Day.AddDays(1), BenchDatabase.Region, change);
 }

@@ -16,6 +16,8 @@ public sealed class LoggingTests
         using var production = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
+            web.UseSetting("Payments:Region", "region-a");
+            web.UseSetting("Payments:ServiceId", "payments");
             web.UseSetting("Payments:ApiKeys:0:Name", "operations");
             web.UseSetting("Payments:ApiKeys:0:Key", "a-production-admin-key-" + Guid.NewGuid().ToString("N"));
             web.UseSetting("Payments:ApiKeys:0:Role", "admin");

@@ -91,10 +91,15 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
             }
         }
 
-        Assert.Contains(addresses, address => address.Namespace != "" && address.Service == "redis");
-        Assert.Contains(addresses, address => address.Service == "postgres" && address.Namespace == "payments-data");
+        // The ledger cluster's Services are the operator's: they exist once it runs the postgresql resource.
+        var ledger = new LedgerCluster(manifests);
+        bool Exists(string service, string @namespace) => manifests.Find("Service", @namespace, service) is not null
+            || (@namespace == LedgerCluster.Namespace && ledger.Services.Contains(service));
+
+        Assert.Contains(addresses, address => address.Namespace != "" && address.Service == "redis-sentinel-headless");
+        Assert.Contains(addresses, address => address.Service == ledger.PrimaryService && address.Namespace == LedgerCluster.Namespace);
         Assert.All(addresses, address => Assert.True(
-            manifests.Find("Service", address.Namespace, address.Service) is not null,
+            Exists(address.Service, address.Namespace),
             $"{address.Where} names {address.Service}.{address.Namespace}.svc, which no overlay renders"));
     }
 
@@ -109,22 +114,6 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
             manifests.Workloads.Where(w => w.Namespace == service.Namespace).SelectMany(RenderedManifests.PodLabelSets).Any(labels =>
                 NetworkPolicies.Matches(new JsonObject { ["matchLabels"] = service.Spec?["selector"]?.DeepClone() }, labels)),
             $"{service} selects no workload's pods"));
-    }
-
-    [Fact]
-    public void Each_api_reaches_the_redis_of_every_region()
-    {
-        foreach (var region in RenderedManifests.RegionOverlays)
-        {
-            var api = manifests.Get("Deployment", RenderedManifests.RegionNamespace(region), "api");
-            var environment = manifests.Environment(api, Assert.Single(api.Containers));
-            foreach (var target in RenderedManifests.RegionOverlays)
-            {
-                var connection = environment.GetValueOrDefault($"Payments__Clusters__{target}__Redis");
-                Assert.True(connection is not null, $"{api} has no Payments__Clusters__{target}__Redis");
-                Assert.StartsWith($"redis.{RenderedManifests.RegionNamespace(target)}.svc.cluster.local:6379", connection, StringComparison.Ordinal);
-            }
-        }
     }
 
     [Theory]
@@ -155,45 +144,6 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
                 Assert.True(key?["valueFrom"]?["secretKeyRef"] is not null, $"{api}: API key {i} is not taken from a Secret");
             });
         }
-    }
-
-    [Fact]
-    public void Silos_use_the_redis_of_their_own_region()
-    {
-        foreach (var region in RenderedManifests.RegionOverlays)
-        {
-            var @namespace = RenderedManifests.RegionNamespace(region);
-            var silo = manifests.Get("Deployment", @namespace, "silo");
-            var connection = manifests.Environment(silo, Assert.Single(silo.Containers)).GetValueOrDefault("ConnectionStrings__Redis") ?? "";
-            var host = connection.Split([',', ':'], 2)[0];
-
-            Assert.True(host == "redis" || host.StartsWith($"redis.{@namespace}.svc", StringComparison.Ordinal),
-                $"{silo}: ConnectionStrings__Redis points at '{host}', not the region's own Redis");
-            manifests.Get("Service", @namespace, "redis");
-        }
-    }
-
-    [Fact]
-    public void Silos_and_apis_share_one_postgres_with_the_credentials_it_creates()
-    {
-        var credentials = manifests.Get("Secret", "payments-data", "postgres-credentials").Data;
-        var connections = manifests.OfKind("Deployment")
-            .Where(d => d.Name is "silo" or "api")
-            .Select(d => manifests.Environment(d, Assert.Single(d.Containers)).GetValueOrDefault("ConnectionStrings__Postgres"))
-            .ToList();
-
-        Assert.Equal(2 * RenderedManifests.RegionOverlays.Count, connections.Count);
-        Assert.All(connections, connection =>
-        {
-            Assert.NotNull(connection);
-            var parts = connection.Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(part => part.Split('=', 2))
-                .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.OrdinalIgnoreCase);
-            Assert.Equal("postgres.payments-data.svc.cluster.local", parts.GetValueOrDefault("Host"));
-            Assert.Equal(credentials.GetValueOrDefault("POSTGRES_DB"), parts.GetValueOrDefault("Database"));
-            Assert.Equal(credentials.GetValueOrDefault("POSTGRES_USER"), parts.GetValueOrDefault("Username"));
-        });
-        Assert.Single(connections.Distinct());
     }
 
     [Fact]

@@ -10,9 +10,12 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
     private const string RegionB = "payments-region-b";
     private const string Data = "payments-data";
 
+    private const string RegionLabel = "payments/region";
+
     private static readonly string[] PlatformNamespaces = ["kube-system", "monitoring"];
 
     private readonly NetworkPolicies _policies = new(manifests);
+    private readonly LedgerCluster _ledger = new(manifests);
 
     public static TheoryData<string, string> RegionPairs => new()
     {
@@ -24,7 +27,7 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
     {
         var namespaces = manifests.OfKind("Namespace").ToList();
 
-        Assert.Equal(manifests.Overlays.Count, namespaces.Count);
+        Assert.Equal(manifests.NamespaceOverlays.Count, namespaces.Count);
         Assert.All(namespaces, ns => Assert.Contains(manifests.OfKind("NetworkPolicy"), policy =>
             policy.Namespace == ns.Name
             && Json.StringMap(policy.Spec?["podSelector"]?["matchLabels"]).Count == 0
@@ -35,7 +38,7 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
     }
 
     [Fact]
-    public void Cross_namespace_peers_are_selected_by_namespace_name()
+    public void Cross_namespace_peers_are_selected_by_namespace_name_or_as_regions()
     {
         var known = manifests.OfKind("Namespace").Select(ns => ns.Name).Concat(PlatformNamespaces).ToHashSet();
         var selectors = manifests.OfKind("NetworkPolicy")
@@ -46,13 +49,31 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
             .ToList();
 
         Assert.NotEmpty(selectors);
+        Assert.Contains(selectors, entry => IsRegionSelector(entry.selector));
         Assert.All(selectors, entry =>
         {
+            if (IsRegionSelector(entry.selector))
+            {
+                return;
+            }
+
             var labels = Json.StringMap(entry.selector?["matchLabels"]);
-            Assert.True(labels.Count == 1 && labels.ContainsKey("kubernetes.io/metadata.name"),
-                $"{entry.policy}: namespaceSelector {entry.selector?.ToJsonString()} is not by kubernetes.io/metadata.name");
+            Assert.True(labels.Count == 1 && labels.ContainsKey("kubernetes.io/metadata.name") && entry.selector?["matchExpressions"] is null,
+                $"{entry.policy}: namespaceSelector {entry.selector?.ToJsonString()} is neither by kubernetes.io/metadata.name nor the region label");
             Assert.Contains(labels["kubernetes.io/metadata.name"], known);
         });
+    }
+
+    [Fact]
+    public void Only_region_namespaces_carry_the_region_label_and_each_its_own_region()
+    {
+        var labelled = manifests.OfKind("Namespace")
+            .Where(ns => _policies.NamespaceLabels(ns.Name).ContainsKey(RegionLabel))
+            .ToDictionary(ns => ns.Name, ns => _policies.NamespaceLabels(ns.Name)[RegionLabel]);
+
+        Assert.Equal(
+            RenderedManifests.RegionOverlays.ToDictionary(RenderedManifests.RegionNamespace, region => region),
+            labelled);
     }
 
     [Theory]
@@ -62,6 +83,7 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
         var api = _policies.PodOf(apiNamespace, "api");
 
         Assert.True(_policies.Allows(api, _policies.PodOf(clusterNamespace, "silo"), 30000));
+        Assert.True(_policies.Allows(api, _policies.PodOf(clusterNamespace, "redis-sentinel"), 26379));
         Assert.True(_policies.Allows(api, _policies.PodOf(clusterNamespace, "redis"), 6379));
         Assert.False(_policies.Allows(api, _policies.PodOf(clusterNamespace, "silo"), 11111));
     }
@@ -75,30 +97,41 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
 
         Assert.Equal(sameRegion, _policies.Allows(silo, _policies.PodOf(toNamespace, "silo"), 11111));
         Assert.Equal(sameRegion, _policies.Allows(silo, _policies.PodOf(toNamespace, "redis"), 6379));
+        Assert.Equal(sameRegion, _policies.Allows(silo, _policies.PodOf(toNamespace, "redis-sentinel"), 26379));
         Assert.False(_policies.Allows(silo, _policies.PodOf(toNamespace, "silo"), 30000));
     }
 
     [Theory]
-    [InlineData(RegionA)]
-    [InlineData(RegionB)]
-    public void Silos_and_apis_reach_postgres(string regionNamespace)
+    [InlineData(RegionA, "master")]
+    [InlineData(RegionA, "replica")]
+    [InlineData(RegionB, "master")]
+    [InlineData(RegionB, "replica")]
+    public void Silos_and_apis_reach_every_ledger_member_across_namespaces(string regionNamespace, string role)
     {
-        var postgres = _policies.PodOf(Data, "postgres");
+        // Any member may be the primary after a failover.
+        var member = _ledger.Member(role);
 
-        Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, "silo"), postgres, 5432));
-        Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, "api"), postgres, 5432));
-        Assert.False(_policies.Allows(_policies.PodOf(regionNamespace, "redis"), postgres, 5432));
+        Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, "silo"), member, 5432));
+        Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, "api"), member, 5432));
+        Assert.False(_policies.Allows(_policies.PodOf(regionNamespace, "silo"), member, 8008));
+        Assert.False(_policies.Allows(_policies.PodOf(regionNamespace, "redis"), member, 5432));
     }
 
     [Fact]
-    public void Postgres_accepts_nothing_else_and_opens_no_connection()
+    public void Ledger_members_replicate_and_the_operator_manages_them_and_nothing_else_gets_in()
     {
-        var postgres = _policies.PodOf(Data, "postgres");
+        var primary = _ledger.Member("master");
+        var standby = _ledger.Member("replica");
+        var operatorPod = _policies.PodOf(Data, "postgres-operator");
         var stranger = new Pod("elsewhere", new Dictionary<string, string> { ["app.kubernetes.io/name"] = "silo" });
 
-        Assert.False(_policies.Allows(stranger, postgres, 5432));
-        Assert.False(_policies.Allows(postgres, _policies.PodOf(RegionA, "silo"), 11111));
-        Assert.False(_policies.Allows(postgres, _policies.PodOf(RegionA, "redis"), 6379));
+        Assert.True(_policies.Allows(standby, primary, 5432));
+        Assert.True(_policies.Allows(standby, primary, 8008));
+        Assert.True(_policies.Allows(operatorPod, primary, 5432));
+        Assert.True(_policies.Allows(operatorPod, standby, 8008));
+        Assert.False(_policies.Allows(stranger, primary, 5432));
+        Assert.False(_policies.Allows(primary, _policies.PodOf(RegionA, "silo"), 11111));
+        Assert.False(_policies.Allows(primary, _policies.PodOf(RegionA, "redis"), 6379));
     }
 
     [Theory]
@@ -120,12 +153,24 @@ public sealed class NetworkPolicyTests(RenderedManifests manifests)
     [Theory]
     [InlineData(RegionA)]
     [InlineData(RegionB)]
-    public void Redis_replica_follows_its_primary_and_every_region_pod_resolves_names(string regionNamespace)
+    public void Redis_servers_and_sentinels_reach_each_other_and_every_region_pod_resolves_names(string regionNamespace)
     {
         var redis = _policies.PodOf(regionNamespace, "redis");
+        var sentinel = _policies.PodOf(regionNamespace, "redis-sentinel");
         var dns = new Pod("kube-system", new Dictionary<string, string> { ["k8s-app"] = "kube-dns" });
 
         Assert.True(_policies.Allows(redis, redis, 6379));
-        Assert.All(new[] { "silo", "api", "redis" }, app => Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, app), dns, 53)));
+        Assert.True(_policies.Allows(sentinel, redis, 6379));
+        Assert.True(_policies.Allows(sentinel, sentinel, 26379));
+        Assert.True(_policies.Allows(redis, sentinel, 26379));
+        Assert.False(_policies.Allows(sentinel, _policies.PodOf(regionNamespace, "silo"), 30000));
+        Assert.All(new[] { "silo", "api", "redis", "redis-sentinel" }, app => Assert.True(_policies.Allows(_policies.PodOf(regionNamespace, app), dns, 53)));
     }
+
+    /// <summary>Every namespace the region overlays label as a region: <c>payments/region</c> exists.</summary>
+    private static bool IsRegionSelector(System.Text.Json.Nodes.JsonNode? selector) =>
+        Json.StringMap(selector?["matchLabels"]).Count == 0
+        && Json.Objects(selector?["matchExpressions"]).ToList() is [var only]
+        && Json.Text(only["key"]) == RegionLabel
+        && Json.Text(only["operator"]) == "Exists";
 }

@@ -65,42 +65,4 @@ public sealed class ScalingTests(RenderedManifests manifests)
             Assert.True(selected.Count == 1, $"{budget} selects the pods of {selected.Count} workloads");
         });
     }
-
-    [Fact]
-    public void Each_region_runs_redis_with_a_primary_and_a_hot_replica()
-    {
-        foreach (var region in RenderedManifests.RegionOverlays)
-        {
-            var @namespace = RenderedManifests.RegionNamespace(region);
-            var redis = manifests.Get("StatefulSet", @namespace, "redis");
-            var script = string.Join('\n', Assert.Single(redis.Containers)["args"]?.AsArray().Select(Json.Text) ?? []);
-            var primary = manifests.Get("Service", @namespace, "redis");
-            var governing = manifests.Get("Service", @namespace, Json.Text(redis.Spec?["serviceName"]) ?? "");
-
-            Assert.True((Json.Number(redis.Spec?["replicas"]) ?? 1) >= 2, $"{redis} has no replica");
-            Assert.NotEmpty(Json.Objects(redis.Spec?["volumeClaimTemplates"]));
-            Assert.Contains("replicaof redis-0." + governing.Name, script, StringComparison.Ordinal);
-            Assert.Equal("None", Json.Text(governing.Spec?["clusterIP"]));
-            // Clients reach the primary only: the Service selects the pod redis-0, not the replica.
-            var selector = new JsonObject { ["matchLabels"] = primary.Spec?["selector"]?.DeepClone() };
-            var selected = RenderedManifests.PodLabelSets(redis).Where(labels => NetworkPolicies.Matches(selector, labels)).ToList();
-            Assert.Equal("redis-0", Assert.Single(selected)["statefulset.kubernetes.io/pod-name"]);
-        }
-    }
-
-    [Fact]
-    public void Postgres_keeps_its_data_on_a_persistent_volume()
-    {
-        var postgres = manifests.Get("StatefulSet", "payments-data", "postgres");
-        var container = Assert.Single(postgres.Containers);
-        var claim = Assert.Single(Json.Objects(postgres.Spec?["volumeClaimTemplates"]));
-        var claimName = Json.Text(claim["metadata"]?["name"]);
-        var dataMount = Json.Objects(container["volumeMounts"]).Single(m => Json.Text(m["name"]) == claimName);
-        var pgdata = manifests.Environment(postgres, container).GetValueOrDefault("PGDATA") ?? "/var/lib/postgresql/data";
-
-        Assert.StartsWith("postgres:15", Json.Text(container["image"]), StringComparison.Ordinal);
-        Assert.StartsWith(Json.Text(dataMount["mountPath"]) ?? "?", pgdata, StringComparison.Ordinal);
-        Assert.Equal("postgres", Json.Text(postgres.Spec?["serviceName"]));
-        manifests.Get("Service", "payments-data", "postgres");
-    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Payments.K8s.Tests.Infrastructure;
 
 namespace Payments.K8s.Tests;
@@ -11,7 +12,7 @@ namespace Payments.K8s.Tests;
 [Collection(ManifestsCollection.Name)]
 public sealed class SchemaTests(RenderedManifests manifests, SchemaChecker checker) : IClassFixture<SchemaChecker>
 {
-    public static TheoryData<string> Overlays => [.. RenderedManifests.RegionOverlays, RenderedManifests.DataOverlay];
+    public static TheoryData<string> Overlays => [.. RenderedManifests.RegionOverlays, RenderedManifests.DataOverlay, RenderedManifests.MonitoringOverlay];
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -24,7 +25,7 @@ public sealed class SchemaTests(RenderedManifests manifests, SchemaChecker check
     }
 }
 
-/// <summary>Installs the schema checker's npm packages (from its lock file) once, when they are not there yet.</summary>
+/// <summary>Installs the schema checker's npm packages (from its lock file) when one of them is not there yet.</summary>
 public sealed class SchemaChecker
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
@@ -40,7 +41,9 @@ public sealed class SchemaChecker
             throw new InvalidOperationException($"node --version failed: {node.StandardError}");
         }
 
-        if (Directory.Exists(Path.Combine(_folder, "node_modules", "kubernetes-models")))
+        var dependencies = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "package.json")))?["dependencies"]?.AsObject()
+            .Select(pair => pair.Key) ?? [];
+        if (dependencies.All(package => Directory.Exists(Path.Combine(_folder, "node_modules", package))))
         {
             return;
         }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Payments.Api.Routing;
 using Payments.Routing.Tests.Fakes;
 
@@ -67,7 +68,7 @@ public sealed class AccountRouterTests : IAsyncLifetime, IDisposable
 
         var homeCalls = _routing.Clusters["region-a"].Calls;
 
-        var decidedBy = await _routing.DecidedByAsync("acc-a", Retry.OnAnotherCluster);
+        var decidedBy = await _routing.DecidedByAsync("acc-a", Requests.KeyedWrite());
 
         Assert.Equal("region-b", decidedBy);
         Assert.Equal(homeCalls + 1, _routing.Clusters["region-a"].Calls);
@@ -80,7 +81,7 @@ public sealed class AccountRouterTests : IAsyncLifetime, IDisposable
         _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Refuses;
         var localCalls = _routing.Clusters["region-b"].Calls;
 
-        await Assert.ThrowsAsync<ClusterUnavailableException>(() => _routing.DecidedByAsync("acc-a", Retry.Never));
+        await Assert.ThrowsAsync<ClusterUnavailableException>(() => _routing.DecidedByAsync("acc-a", Requests.Write(HttpMethods.Post, idempotencyKey: null)));
 
         Assert.Equal(localCalls, _routing.Clusters["region-b"].Calls);
     }

@@ -75,7 +75,7 @@ public sealed class HostileInputFuzzTests(ApiFixture fixture, ITestOutputHelper 
         foreach (var accountId in accounts)
         {
             rows.AddRange((await store.ReadAfterAsync(accountId, 0, CancellationToken.None))
-                .Select(e => $"{e.AccountId}/{e.Seq}/{e.Kind}/{e.EntryId}/{e.Amount}/{e.BalanceAfter}"));
+                .Select(e => $"{e.AccountId}/{e.Seq}/{e.Kind}/{e.EntryId}/{e.Change}/{e.BalanceAfter}"));
         }
 
         return rows;

@@ -3,11 +3,12 @@ using Orleans.Runtime;
 using Payments.Contracts;
 using Payments.Grains.Tests.Support;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
-public sealed class AccountGrainTests(ClusterFixture cluster)
+public sealed class AccountGrainTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public void Silo_gives_grains_the_fake_clock_and_keeps_its_own_loops_on_real_time()
@@ -248,7 +249,7 @@ public sealed class AccountGrainTests(ClusterFixture cluster)
         Assert.Equal((RecordOutcome.KeyReused, (PaymentRecord?)null), (otherAmount.Outcome, otherAmount.Payment));
         Assert.Equal(RecordOutcome.KeyReused, otherMerchant.Outcome);
         var audit = await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString());
-        Assert.Equal(1_250, Assert.Single(audit.Payments).Amount);
+        Assert.Equal(1_250, ((PaymentDecided)Assert.Single(audit.Payments).Change).Amount);
     }
 
     [Fact]

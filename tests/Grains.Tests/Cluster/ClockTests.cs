@@ -4,7 +4,7 @@ namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>Ceilings reset because time passes, not because anything runs: only the fake clock moves here.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClockTests(ClusterFixture cluster)
+public sealed class ClockTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task Daily_ceiling_spent_today_is_available_again_after_the_next_reset()

@@ -12,7 +12,9 @@ namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>
 /// One in-process silo configured like a region-a silo of the embedded mode (<see cref="PaymentsGrainServices"/>,
-/// memory grain storage "accounts", in-memory reminders), with a fake clock that the tests move.
+/// memory grain storage "accounts", in-memory reminders), with a fake clock that the tests move. Each test class has
+/// its own (<c>IClassFixture</c>), so its own clock: a class that moves the clock a month shifts no other class's
+/// business dates.
 /// </summary>
 /// <remarks>
 /// The fake clock is the silo's default <see cref="TimeProvider"/>, so grains read it; Orleans' own background loops
@@ -21,7 +23,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// </remarks>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>Wednesday 25 November 2026, 10:00 UTC (11:00 in Paris): the clock only moves forward from here.</summary>
+    /// <summary>Wednesday 25 November 2026, 10:00 UTC (11:00 in Paris): each class's clock starts here and only moves forward.</summary>
     public static readonly DateTimeOffset Start = TestRules.Utc(2026, 11, 25, 10);
 
     // The same region-a rules as the API tests' clusters (TestRegion.cs, linked from tests/Api.Tests).
@@ -120,9 +122,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public DateTimeOffset NextReset() => Calendar.Day(Calendar.BusinessDate(Clock.GetUtcNow())).End;
 }
 
-/// <summary>Grain tests share one silo and one clock, and so run one after another.</summary>
+/// <summary>
+/// Grain test classes run one after another, each on its silo and clock of its own (<c>IClassFixture</c>): the tests
+/// that time group commits and concurrent calls do not share the cores with another class's silo.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+public sealed class ClusterCollection
 {
     public const string Name = "cluster";
 }

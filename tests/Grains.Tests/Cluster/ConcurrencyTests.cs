@@ -7,7 +7,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// ceiling can be overrun. Money is counted from the ledger rows and from the account view, never from counters.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ConcurrencyTests(ClusterFixture cluster)
+public sealed class ConcurrencyTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private const long PerPayment = 5_000;
 

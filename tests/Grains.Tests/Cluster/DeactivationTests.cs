@@ -2,13 +2,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
 
 namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>An activation is a cache: a new one rebuilds the same account from the snapshot and the ledger after it.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class DeactivationTests(ClusterFixture cluster)
+public sealed class DeactivationTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task State_survives_deactivation()
@@ -55,10 +56,8 @@ public sealed class DeactivationTests(ClusterFixture cluster)
         // Written elsewhere while this silo held no activation (another region serving the account).
         var foreign = new[]
         {
-            new LedgerEntry(id, 3, EntryKind.Payment, "elsewhere-1", "hash", 7_000, "EUR", "Shop", "5411", null,
-                PaymentStatus.Approved, null, 38_000, now, today, "region-b", null),
-            new LedgerEntry(id, 4, EntryKind.Deposit, "elsewhere-2", "hash", 2_000, "EUR", null, null, "refund",
-                PaymentStatus.Approved, null, 40_000, now, today, "region-b", null),
+            ForeignRows.Payment(id, 3, "elsewhere-1", "hash", 7_000, 38_000, now, today),
+            ForeignRows.Deposit(id, 4, "elsewhere-2", 2_000, 40_000, now, today),
         };
         Assert.All(await cluster.Ledger.AppendAsync(foreign, CancellationToken.None), Assert.True);
 

@@ -1,5 +1,6 @@
 using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
 
 namespace Payments.Grains.Tests.Cluster;
@@ -9,7 +10,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// back: the row's seq is taken, so this activation must catch up from the ledger and decide again.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FencingTests(ClusterFixture cluster)
+public sealed class FencingTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task Payment_after_a_foreign_write_catches_up_and_decides_on_the_ledger_balance()
@@ -78,9 +79,7 @@ public sealed class FencingTests(ClusterFixture cluster)
     private async Task AppendForeignAsync(string accountId, long seq, long amount, long balanceAfter, string entryId, string requestHash)
     {
         var now = cluster.Clock.GetUtcNow();
-        var row = new LedgerEntry(
-            accountId, seq, EntryKind.Payment, entryId, requestHash, amount, "EUR", "Shop", "5411", null,
-            PaymentStatus.Approved, null, balanceAfter, now, cluster.Calendar.BusinessDate(now), "region-b", null);
+        var row = ForeignRows.Payment(accountId, seq, entryId, requestHash, amount, balanceAfter, now, cluster.Calendar.BusinessDate(now));
         var appended = await cluster.Ledger.AppendAsync([row], CancellationToken.None);
         Assert.Equal([true], appended);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Payments.Accounts;
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
 
 namespace Payments.Grains.Tests.Cluster;
@@ -11,7 +12,7 @@ namespace Payments.Grains.Tests.Cluster;
 /// other on memory and made durable together. The answers, the ledger and the view must still tell one story.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class GroupCommitTests(ClusterFixture cluster)
+public sealed class GroupCommitTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task Payments_queued_on_one_account_are_made_durable_in_groups_of_several()
@@ -41,8 +42,7 @@ public sealed class GroupCommitTests(ClusterFixture cluster)
         // Region B spent 9,000 behind this activation's back; the queued payments only see it when their append is refused.
         var now = cluster.Clock.GetUtcNow();
         var foreign = await cluster.Ledger.AppendAsync(
-            [new LedgerEntry(id, 2, EntryKind.Payment, "region-b-1", "hash", 9_000, "EUR", "Shop", "5411", null,
-                PaymentStatus.Approved, null, 1_000, now, cluster.Calendar.BusinessDate(now), "region-b", null)],
+            [ForeignRows.Payment(id, 2, "region-b-1", "hash", 9_000, 1_000, now, cluster.Calendar.BusinessDate(now))],
             CancellationToken.None);
         Assert.Equal([true], foreign);
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => account.PayAsync(Payment(100)))));

@@ -1,5 +1,6 @@
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Cluster;
 
@@ -10,7 +11,7 @@ namespace Payments.Grains.Tests.Cluster;
 internal sealed record LedgerAudit(
     IReadOnlyList<LedgerEntry> Rows, long Balance, long InitialBalance, long Deposits, IReadOnlyList<LedgerEntry> Approved)
 {
-    public long ApprovedSum => Approved.Sum(e => e.Amount);
+    public long ApprovedSum => Approved.Sum(e => ((PaymentDecided)e.Change).Amount);
 
     public IEnumerable<LedgerEntry> Payments => Rows.Where(e => e.Kind == EntryKind.Payment);
 
@@ -29,22 +30,26 @@ internal sealed record LedgerAudit(
         var approved = new List<LedgerEntry>();
         foreach (var row in rows)
         {
-            switch (row.Kind)
+            switch (row.Change)
             {
-                case EntryKind.Open:
-                    initial = balance = row.Amount;
+                case AccountOpened open:
+                    initial = balance = open.InitialBalance;
                     break;
-                case EntryKind.Deposit:
-                    balance += row.Amount;
-                    deposits += row.Amount;
+                case DepositMade deposit:
+                    balance += deposit.Amount;
+                    deposits += deposit.Amount;
                     break;
-                case EntryKind.Payment when row.Status == PaymentStatus.Approved:
-                    balance -= row.Amount;
+                case PaymentDecided { Status: PaymentStatus.Approved } payment:
+                    balance -= payment.Amount;
                     approved.Add(row);
                     break;
-                case EntryKind.Payment:
-                    Assert.NotNull(row.DeclineReason);
+                case PaymentDecided declined:
+                    Assert.NotNull(declined.DeclineReason);
                     break;
+                case SettingsChanged:
+                    break;
+                default:
+                    throw new InvalidOperationException($"The audit does not know {row.Kind} rows.");
             }
 
             Assert.True(balance >= 0, $"Row {row.Seq} takes the balance to {balance}.");

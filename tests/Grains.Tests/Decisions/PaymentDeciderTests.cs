@@ -175,10 +175,10 @@ public sealed class PaymentDeciderTests
         var account = DecisionPath.Open(Rules, 10_000, new AccountLimits(null, 3_000, null, null));
         DecisionPath.Pay(account, Rules, Now, 2_000);
 
-        var decision = DecisionPath.Pay(account, Rules, Now, 1_500);
+        var (decision, entry) = DecisionPath.Pay(account, Rules, Now, DecisionPath.Payment(1_500));
 
         Assert.Equal(PaymentStatus.Declined, decision.Status);
-        Assert.Equal(8_000, decision.BalanceAfter);
+        Assert.Equal(8_000, entry.BalanceAfter);
         Assert.Equal(8_000, account.Balance);
         Assert.Equal(2_000, account.Daily.SpentIn(new DateOnly(2026, 11, 25)));
         Assert.Equal(3, account.LastSeq);
@@ -250,9 +250,9 @@ public sealed class PaymentDeciderTests
         var account = DecisionPath.Open(Rules, 1_000_000, new AccountLimits(null, 3_000, null, null));
         var lateNight = TestRules.Utc(2026, 11, 26, 1, 30);
 
-        var decision = DecisionPath.Pay(account, Rules, lateNight, 3_000);
+        var (_, entry) = DecisionPath.Pay(account, Rules, lateNight, DecisionPath.Payment(3_000));
 
-        Assert.Equal(new DateOnly(2026, 11, 25), decision.BusinessDate);
+        Assert.Equal(new DateOnly(2026, 11, 25), entry.BusinessDate);
         AssertDeclined(DeclineReason.DailyLimitExceeded, account, DecisionPath.Payment(1), Now);
     }
 

@@ -1,5 +1,7 @@
 using Payments.Contracts;
+using Payments.Grains.Tests.Support;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Ledger;
 
@@ -38,10 +40,9 @@ public sealed class InMemoryLedgerStoreTests
     }
 
     private async Task OpenAsync(string account) => Assert.True(await _store.OpenAccountAsync(
-        Row(account, 1, "open") with { Kind = EntryKind.Open, Settings = new("region-a", AccountLimits.None, AccountStatus.Active) },
+        Row(account, 1, "open") with { Change = new AccountOpened("EUR", 10_000, new("region-a", AccountLimits.None, AccountStatus.Active)) },
         CancellationToken.None));
 
-    private static LedgerEntry Row(string account, long seq, string entryId) => new(
-        account, seq, EntryKind.Payment, entryId, "hash", 100, "EUR", "Shop", "5411", null, PaymentStatus.Approved, null,
-        10_000, new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), Day, "region-a", null);
+    private static LedgerEntry Row(string account, long seq, string entryId) =>
+        ForeignRows.Payment(account, seq, entryId, "hash", 100, 10_000, new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), Day, "region-a");
 }

@@ -53,9 +53,9 @@ public sealed class DecisionPathProperties
                     var (decision, entry) = DecisionPath.Pay(state, rules, now, request);
                     Expect(expected is not null, step, command, "the code decided a request the model refuses");
                     Expect(
-                        decision.Status == expected!.Value.Status && decision.Reason == expected.Value.Reason,
-                        step, command, $"the code said {decision.Status}/{decision.Reason}, the model {expected.Value.Status}/{expected.Value.Reason}");
-                    Expect(decision.BalanceAfter == model.Balance, step, command, $"balance after {decision.BalanceAfter}, model {model.Balance}");
+                        decision.Status == expected!.Value.Status && decision.DeclineReason == expected.Value.Reason,
+                        step, command, $"the code said {decision.Status}/{decision.DeclineReason}, the model {expected.Value.Status}/{expected.Value.Reason}");
+                    Expect(entry.BalanceAfter == model.Balance, step, command, $"balance after {entry.BalanceAfter}, model {model.Balance}");
                     Expect(entry.BusinessDate == model.Today(now), step, command, $"business date {entry.BusinessDate}, model {model.Today(now)}");
                     if (decision.Status == PaymentStatus.Approved)
                     {

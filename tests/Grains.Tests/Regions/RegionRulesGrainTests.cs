@@ -8,7 +8,7 @@ namespace Payments.Grains.Tests.Regions;
 
 /// <summary>The rules grain on the test cluster: seeding, versions, validation, audit, and the silo's cache.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class RegionRulesGrainTests(ClusterFixture cluster)
+public sealed class RegionRulesGrainTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private const string Region = "rules-test";
 

@@ -9,7 +9,7 @@ namespace Payments.Grains.Tests.Regions;
 /// here from the time zone database, not by the calendar under test; the business dates are read from the ledger.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class RulesChangeClockTests(ClusterFixture cluster)
+public sealed class RulesChangeClockTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private const long Daily = 10_000;
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");

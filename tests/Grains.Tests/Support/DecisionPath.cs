@@ -1,13 +1,14 @@
 using Payments.Accounts;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Support;
 
 /// <summary>
-/// The grain's decision path without the grain: each method builds the ledger row exactly as
-/// <see cref="AccountGrain"/> does (same fields, same seq rule) and applies it to the state. Validation is the
-/// caller's business, as in the grain, where it runs before anything is built.
+/// The grain's decision path without the grain: each method builds the row through <see cref="AccountDecisions"/>,
+/// the code the grain runs, and applies it with <see cref="AccountState.Apply"/>. Validation is the caller's
+/// business, as in the grain, where it runs before anything is built.
 /// </summary>
 internal static class DecisionPath
 {
@@ -17,57 +18,40 @@ internal static class DecisionPath
     public static AccountState Open(
         RegionRules rules, long initialBalance, AccountLimits? limits = null, DateTimeOffset? at = null)
     {
-        var now = at ?? TestRules.Utc(2026, 11, 25, 10);
         var request = new OpenAccountRequest(TestRules.Region, rules.Currency, initialBalance, limits ?? AccountLimits.None);
         var state = new AccountState();
-        state.Apply(new LedgerEntry(
-            AccountId, 1, EntryKind.Open, "§open", RequestFingerprint.Of(request), request.InitialBalance, request.Currency,
-            null, null, null, PaymentStatus.Approved, null, request.InitialBalance, now,
-            BusinessCalendar.For(rules).BusinessDate(now), Silo,
-            new AccountSettings(request.Region, request.Limits, AccountStatus.Active)));
+        state.Apply(AccountDecisions.Open(AccountId, rules, at ?? TestRules.Utc(2026, 11, 25, 10), Silo, request));
         return state;
     }
 
-    public static (PaymentDecision Decision, LedgerEntry Entry) Pay(
+    public static (PaymentDecided Decision, LedgerEntry Entry) Pay(
         AccountState state, RegionRules rules, DateTimeOffset now, PaymentRequest request)
     {
-        var decision = PaymentDecider.Decide(state, rules, now, request);
-        var entry = new LedgerEntry(
-            AccountId, state.LastSeq + 1, EntryKind.Payment, request.IdempotencyKey ?? Guid.NewGuid().ToString("N"),
-            RequestFingerprint.Of(request), request.Amount, request.Currency, request.Merchant, request.Mcc, null,
-            decision.Status, decision.Reason, decision.BalanceAfter, now, decision.BusinessDate, Silo, null);
-        state.Apply(entry);
-        return (decision, entry);
+        var entry = Applied(state, AccountDecisions.Pay(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
+        return ((PaymentDecided)entry.Change, entry);
     }
 
-    public static PaymentDecision Pay(
+    public static PaymentDecided Pay(
         AccountState state, RegionRules rules, DateTimeOffset now, long amount, string mcc = TestRules.GroceryMcc,
         string? currency = null) =>
         Pay(state, rules, now, Payment(amount, mcc, currency ?? rules.Currency)).Decision;
 
-    public static LedgerEntry Deposit(AccountState state, RegionRules rules, DateTimeOffset now, DepositRequest request)
-    {
-        var entry = new LedgerEntry(
-            AccountId, state.LastSeq + 1, EntryKind.Deposit, request.IdempotencyKey ?? Guid.NewGuid().ToString("N"),
-            RequestFingerprint.Of(request), request.Amount, request.Currency, null, null, request.Reference,
-            PaymentStatus.Approved, null, checked(state.Balance + request.Amount), now,
-            BusinessCalendar.For(rules).BusinessDate(now), Silo, null);
-        state.Apply(entry);
-        return entry;
-    }
+    public static LedgerEntry Deposit(AccountState state, RegionRules rules, DateTimeOffset now, DepositRequest request) =>
+        Applied(state, AccountDecisions.Deposit(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
 
-    public static LedgerEntry Update(AccountState state, RegionRules rules, DateTimeOffset now, AccountUpdate update)
-    {
-        var settings = new AccountSettings(
-            state.Region, state.Limits.With(update.Limits ?? AccountLimits.None), update.Status ?? state.Status);
-        var entry = new LedgerEntry(
-            AccountId, state.LastSeq + 1, EntryKind.Settings, Guid.NewGuid().ToString("N"), RequestFingerprint.Of(update),
-            0, state.Currency, null, null, null, PaymentStatus.Approved, null, state.Balance, now,
-            BusinessCalendar.For(rules).BusinessDate(now), Silo, settings);
-        state.Apply(entry);
-        return entry;
-    }
+    public static LedgerEntry Update(AccountState state, RegionRules rules, DateTimeOffset now, AccountUpdate update) =>
+        Applied(state, AccountDecisions.Update(state, rules, Stamp(now, null, RequestFingerprint.Of(update)), update));
 
     public static PaymentRequest Payment(long amount, string mcc = TestRules.GroceryMcc, string currency = "EUR", string? key = null) =>
         new(amount, currency, "Boulangerie du Port", mcc, key);
+
+    /// <summary>The stamp the grain gives a row: the key as its id, or a fresh one.</summary>
+    public static RowStamp Stamp(DateTimeOffset now, string? key, string fingerprint) =>
+        new(AccountId, key ?? Guid.NewGuid().ToString("N"), fingerprint, now, Silo);
+
+    private static LedgerEntry Applied(AccountState state, LedgerEntry entry)
+    {
+        state.Apply(entry);
+        return entry;
+    }
 }

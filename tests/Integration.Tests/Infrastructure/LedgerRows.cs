@@ -1,6 +1,7 @@
 using Npgsql;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Integration.Tests.Infrastructure;
 
@@ -22,8 +23,8 @@ internal sealed class LedgerRows(NpgsqlDataSource dataSource)
     public async Task<string> OpenAsync(string region, DateOnly businessDate, long initialBalance = 1_000_000)
     {
         var id = $"acc-{Guid.NewGuid():N}";
-        var open = Entry(id, 1, EntryKind.Open, initialBalance, PaymentStatus.Approved, initialBalance, businessDate,
-            new AccountSettings(region, AccountLimits.None, AccountStatus.Active));
+        var open = Entry(id, 1, initialBalance, businessDate,
+            new AccountOpened("EUR", initialBalance, new AccountSettings(region, AccountLimits.None, AccountStatus.Active)));
         Assert.True(await Store.OpenAccountAsync(open, CancellationToken.None));
         _accounts[id] = (1, initialBalance);
         return id;
@@ -34,15 +35,16 @@ internal sealed class LedgerRows(NpgsqlDataSource dataSource)
         var (seq, balance) = _accounts[accountId];
         var after = approved ? checked(balance - amount) : balance;
         _accounts[accountId] = (seq + 1, after);
-        return Entry(accountId, seq + 1, EntryKind.Payment, amount, approved ? PaymentStatus.Approved : PaymentStatus.Declined,
-            after, businessDate, null);
+        return Entry(accountId, seq + 1, after, businessDate, new PaymentDecided(
+            amount, "EUR", "Shop", "5411", approved ? PaymentStatus.Approved : PaymentStatus.Declined,
+            approved ? null : DeclineReason.DailyLimitExceeded));
     }
 
     public LedgerEntry Deposit(string accountId, DateOnly businessDate, long amount)
     {
         var (seq, balance) = _accounts[accountId];
         _accounts[accountId] = (seq + 1, checked(balance + amount));
-        return Entry(accountId, seq + 1, EntryKind.Deposit, amount, PaymentStatus.Approved, balance + amount, businessDate, null);
+        return Entry(accountId, seq + 1, balance + amount, businessDate, new DepositMade(amount, "EUR", "salary"));
     }
 
     public async Task AppendAsync(params LedgerEntry[] rows)
@@ -50,12 +52,7 @@ internal sealed class LedgerRows(NpgsqlDataSource dataSource)
         Assert.All(await Store.AppendAsync(rows, CancellationToken.None), Assert.True);
     }
 
-    private static LedgerEntry Entry(
-        string accountId, long seq, EntryKind kind, long amount, PaymentStatus status, long balanceAfter, DateOnly businessDate,
-        AccountSettings? settings) => new(
-        accountId, seq, kind, $"{kind}-{seq}", "hash", amount, "EUR",
-        kind == EntryKind.Payment ? "Shop" : null, kind == EntryKind.Payment ? "5411" : null,
-        kind == EntryKind.Deposit ? "salary" : null, status,
-        status == PaymentStatus.Declined ? DeclineReason.DailyLimitExceeded : null, balanceAfter,
-        new DateTimeOffset(businessDate.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), businessDate, "region-a", settings);
+    private static LedgerEntry Entry(string accountId, long seq, long balanceAfter, DateOnly businessDate, LedgerChange change) => new(
+        accountId, seq, $"{change.Kind}-{seq}", "hash", balanceAfter, balanceAfter,
+        new DateTimeOffset(businessDate.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), businessDate, "region-a", change);
 }

@@ -55,10 +55,15 @@ public sealed class SettlementUnderLoadTests(RealServers servers, ITestOutputHel
             INSERT INTO accounts (account_id, home_region, currency, created_at)
             SELECT @prefix || g, @region, 'EUR', now() FROM generate_series(1, @accounts) AS g;
             INSERT INTO ledger (account_id, seq, kind, entry_id, request_hash, amount, currency, merchant, mcc, reference,
-                                status, balance_after, created_at, business_date, decided_by)
+                                status, balance_after, available_after, created_at, business_date, decided_by,
+                                payload_version, payload)
             SELECT @prefix || g, s, CASE s WHEN 1 THEN 'payment' ELSE 'deposit' END, 'e' || s, 'h', g % 997 + 1, 'EUR',
                    CASE s WHEN 1 THEN 'Shop' END, CASE s WHEN 1 THEN '5411' END, CASE s WHEN 2 THEN 'salary' END,
-                   'approved', 1000000, now(), @day, 'region-a'
+                   'approved', 1000000, 1000000, now(), @day, 'region-a', 1,
+                   CASE s WHEN 1
+                       THEN jsonb_build_object('amount', g % 997 + 1, 'currency', 'EUR', 'merchant', 'Shop', 'mcc', '5411',
+                                               'status', 'approved', 'declineReason', null)
+                       ELSE jsonb_build_object('amount', g % 997 + 1, 'currency', 'EUR', 'reference', 'salary') END
             FROM generate_series(1, @accounts) AS g, generate_series(1, 2) AS s;
             """);
         command.Parameters.AddWithValue("prefix", $"{region}-");

@@ -13,7 +13,8 @@ public sealed record Pod(string Namespace, IReadOnlyDictionary<string, string> L
 /// Evaluates the rendered NetworkPolicies the way the Kubernetes model defines them: traffic flows when the source's
 /// egress and the destination's ingress both allow it; a direction no policy selects a pod for is open.
 /// Namespaces carry the kubernetes.io/metadata.name label the API server sets, plus their rendered labels.
-/// Supports matchLabels selectors and numeric TCP ports, which is all these manifests use; anything else throws.
+/// Supports label selectors (matchLabels, matchExpressions) and numeric TCP ports, which is all these manifests use;
+/// anything else throws.
 /// </summary>
 public sealed class NetworkPolicies(RenderedManifests manifests)
 {
@@ -120,14 +121,26 @@ public sealed class NetworkPolicies(RenderedManifests manifests)
         return labels;
     }
 
-    public static bool Matches(JsonNode? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector?["matchExpressions"] is JsonArray { Count: > 0 })
-        {
-            throw new NotSupportedException($"matchExpressions are not modelled: {selector.ToJsonString()}");
-        }
+    /// <summary>A label selector (matchLabels and matchExpressions, both must hold) against a label set.</summary>
+    public static bool Matches(JsonNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        Json.StringMap(selector?["matchLabels"])
+            .All(required => labels.TryGetValue(required.Key, out var value) && value == required.Value)
+        && Json.Objects(selector?["matchExpressions"]).All(expression => Holds(expression, labels));
 
-        return Json.StringMap(selector?["matchLabels"])
-            .All(required => labels.TryGetValue(required.Key, out var value) && value == required.Value);
+    private static bool Holds(JsonObject expression, IReadOnlyDictionary<string, string> labels)
+    {
+        var key = Json.Text(expression["key"]) ?? "";
+        var values = Json.Objects(expression["values"]).Any()
+            ? throw new NotSupportedException($"values must be strings: {expression.ToJsonString()}")
+            : (expression["values"] as JsonArray)?.Select(Json.Text).ToHashSet() ?? [];
+        var present = labels.TryGetValue(key, out var value);
+        return Json.Text(expression["operator"]) switch
+        {
+            "Exists" => present,
+            "DoesNotExist" => !present,
+            "In" => present && values.Contains(value),
+            "NotIn" => !present || !values.Contains(value),
+            var other => throw new NotSupportedException($"Selector operator {other} in {expression.ToJsonString()}"),
+        };
     }
 }

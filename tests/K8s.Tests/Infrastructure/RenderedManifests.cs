@@ -13,11 +13,19 @@ public sealed class RenderedManifests
 
     public const string DataOverlay = "data";
 
+    /// <summary>Deploys into the platform's monitoring namespace, which it does not create.</summary>
+    public const string MonitoringOverlay = "monitoring";
+
     private static readonly TimeSpan RenderTimeout = TimeSpan.FromMinutes(2);
 
     public RenderedManifests()
+        : this(RepositoryRoot.Combine("k8s"))
     {
-        var overlaysFolder = RepositoryRoot.Combine("k8s", "overlays");
+    }
+
+    private RenderedManifests(string k8sFolder)
+    {
+        var overlaysFolder = Path.Combine(k8sFolder, "overlays");
         Overlays = Directory.GetDirectories(overlaysFolder)
             .Where(folder => File.Exists(Path.Combine(folder, "kustomization.yaml")))
             .Select(Path.GetFileName)
@@ -37,8 +45,14 @@ public sealed class RenderedManifests
         Resources = resources;
     }
 
+    /// <summary>Renders every overlay of <paramref name="k8sFolder"/>/overlays (a copy of the repository's k8s folder, say).</summary>
+    public static RenderedManifests Of(string k8sFolder) => new(k8sFolder);
+
     /// <summary>The overlay folder names, e.g. "data", "region-a".</summary>
     public IReadOnlyList<string> Overlays { get; }
+
+    /// <summary>The overlays that create the namespace they deploy into: all but <see cref="MonitoringOverlay"/>.</summary>
+    public IReadOnlyList<string> NamespaceOverlays => [.. Overlays.Where(overlay => overlay != MonitoringOverlay)];
 
     /// <summary>The rendered YAML of each overlay.</summary>
     public IReadOnlyDictionary<string, string> Yaml { get; }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -75,9 +76,12 @@ public sealed class RoutingHarness : IDisposable
         }
     }
 
-    /// <summary>Reads a payment of <paramref name="accountId"/> through the router; the answer names the deciding region.</summary>
-    public async Task<string> DecidedByAsync(string accountId, Retry retry = Retry.OnAnotherCluster) =>
-        (await Router.CallAccountAsync(accountId, account => account.GetPaymentAsync("pay-1"), retry, CancellationToken.None))!.DecidedBy;
+    /// <summary>
+    /// Calls the account grain of <paramref name="accountId"/> through the router for <paramref name="request"/> (a read
+    /// by default); the answer names the deciding region.
+    /// </summary>
+    public async Task<string> DecidedByAsync(string accountId, HttpContext? request = null) =>
+        (await Router.CallAccountAsync(accountId, account => account.GetPaymentAsync("pay-1"), request ?? Requests.Read()))!.DecidedBy;
 
     public void Dispose()
     {

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+using Payments.Silo.Hosting;
+
+namespace Payments.Integration.Tests.Hosting;
+
+/// <summary>
+/// A silo's identity (region = Orleans cluster id, service id) has no default outside Development: a Production silo
+/// with a setting missing stops before it joins any cluster. No server is needed: it never gets that far.
+/// </summary>
+public sealed class SiloIdentityTests
+{
+    [Theory]
+    [InlineData("Payments:Region")]
+    [InlineData("Payments:ServiceId")]
+    public void Production_silo_without_an_identity_setting_refuses_to_start_and_names_it(string missing)
+    {
+        using var production = new WebApplicationFactory<SiloSettings>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            foreach (var (key, value) in new[] { ("Payments:Region", "region-a"), ("Payments:ServiceId", "payments") })
+            {
+                if (key != missing)
+                {
+                    web.UseSetting(key, value);
+                }
+            }
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => production.CreateClient());
+
+        Assert.Contains($"{missing} is not set", error.Message);
+    }
+}
