@@ -124,7 +124,15 @@ front_door_start_vrrp_pair() {
         FRONT_DOOR_PIDS+=("$!")
         disown "$!"
     done
-    # Both keepalived at once, so that each address goes to the node with the higher priority for it.
+    # Both keepalived at once and only once both HAProxy instances answer (until then a node would refuse every
+    # address), so that each address goes to the node with the higher priority for it.
+    for n in 1 2; do
+        local tries=0
+        until ip netns exec "$prefix$n" curl -fsS -m 1 -o /dev/null http://127.0.0.1:8404/health/ready; do
+            ((++tries < 40)) || { echo "front door $n: HAProxy not ready (log: $log_dir/front-door-$n.log)" >&2; return 1; }
+            sleep 0.25
+        done
+    done
     for n in 1 2; do
         ip netns exec "$prefix$n" keepalived --dont-fork --log-console --no-syslog --vrrp --use-file "$work_dir/keepalived-$n.conf" \
             --pid "$work_dir/keepalived-$n.pid" --vrrp_pid "$work_dir/keepalived-vrrp-$n.pid" >"$log_dir/keepalived-$n.log" 2>&1 &
