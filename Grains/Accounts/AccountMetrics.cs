@@ -42,6 +42,10 @@ public sealed class AccountMetrics : IDisposable
         _groupRows = _meter.CreateHistogram<int>(
             "payments.account.group.rows", "{row}",
             "Rows one account made durable in one append: the requests that queued while its previous append committed");
+        // The rare outcomes start at 0, so that their rates exist (and read 0) before the first one happens: a
+        // missing series is not a zero to an alert.
+        _replays.Add(0, _region);
+        _unavailable.Add(0, _region);
     }
 
     /// <summary>Records the outcome of one payment request that reached its account.</summary>

@@ -34,6 +34,8 @@ public sealed class LedgerMetrics : IDisposable
         Interlocked.Add(ref _rows, rows);
         _batchSize.Record(rows);
         _commitSeconds.Record(elapsed.TotalSeconds);
+        // No failed row in this commit: the failure count exists (and reads 0) before the first failure.
+        _failedRows.Add(0);
     }
 
     public void RecordFailure(int rows) => _failedRows.Add(rows);

@@ -31,6 +31,8 @@ public sealed class SettlementMetrics : IDisposable
         var region = new KeyValuePair<string, object?>("region", run.Region);
         _seconds.Record(elapsed.TotalSeconds, region);
         _accounts.Add(run.Accounts, region);
+        // This run did not fail: the region's failure count exists (and reads 0) before its first failure.
+        _failures.Add(0, region);
     }
 
     public void RecordFailure(string region) => _failures.Add(1, new KeyValuePair<string, object?>("region", region));

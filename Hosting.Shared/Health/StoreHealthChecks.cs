@@ -17,7 +17,8 @@ public static class StoreHealthChecks
 
     public static IHealthChecksBuilder AddPostgres(this IHealthChecksBuilder checks, string connectionString)
     {
-        checks.Services.TryAddSingleton(new PostgresHealthCheck(connectionString));
+        checks.Services.TryAddSingleton<DatabaseReplicationMetrics>();
+        checks.Services.TryAddSingleton(services => new PostgresHealthCheck(connectionString, services.GetRequiredService<DatabaseReplicationMetrics>()));
         return checks.AddCheck<PostgresHealthCheck>("postgres", tags: [Ready]);
     }
 
@@ -28,8 +29,11 @@ public static class StoreHealthChecks
     }
 }
 
-/// <summary>PostgreSQL answers <c>SELECT 1</c>. Opening a pooled connection alone proves nothing: it may not reach the server.</summary>
-public sealed class PostgresHealthCheck(string connectionString) : IHealthCheck, IAsyncDisposable
+/// <summary>
+/// PostgreSQL answers, within the timeout, a query about its role and replication (recorded in
+/// <see cref="DatabaseReplicationMetrics"/>). Opening a pooled connection alone proves nothing: it may not reach the server.
+/// </summary>
+public sealed class PostgresHealthCheck(string connectionString, DatabaseReplicationMetrics replication) : IHealthCheck, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource = new NpgsqlDataSourceBuilder(
         new NpgsqlConnectionStringBuilder(connectionString)
@@ -46,12 +50,19 @@ public sealed class PostgresHealthCheck(string connectionString) : IHealthCheck,
     {
         try
         {
-            await using var command = _dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
+            await using var command = _dataSource.CreateCommand(DatabaseReplicationMetrics.Query);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var seesReplication = reader.GetBoolean(1);
+            replication.Record(new DatabaseReplication(
+                IsPrimary: reader.GetBoolean(0),
+                SyncStandbys: seesReplication ? reader.GetInt64(2) : null,
+                ReplayLagSeconds: seesReplication ? reader.GetDouble(3) : null));
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            replication.RecordUnreachable();
             return HealthCheckResult.Unhealthy("PostgreSQL unreachable", ex);
         }
     }

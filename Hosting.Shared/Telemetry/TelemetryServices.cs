@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Payments.Hosting.Health;
 using Payments.Hosting.Security;
 
 namespace Payments.Hosting.Telemetry;
@@ -49,7 +50,7 @@ public static class TelemetryServices
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddMeter([OrleansMeter, .. signals.Meters])
+                .AddMeter([OrleansMeter, DatabaseReplicationMetrics.MeterName, .. signals.Meters])
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
