@@ -11,10 +11,10 @@
 #   its own stats port; the kernel spreads new connections over the live ones, so a client keeps one address;
 # - in network namespaces (failover-demo.sh): two nodes running HAProxy and keepalived, which hold each region's
 #   address (a VRRP virtual IP) on one node and move it to the other when that node or its HAProxy fails.
-# The reasoning behind the timings is in docs/adr/0012-front-door.md.
+# The reasoning behind the timings is in docs/adr/0013-front-door.md.
 
 FRONT_DOOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/front-door" && pwd)"
-FRONT_DOOR_ADR="0012-front-door.md"
+FRONT_DOOR_ADR="0013-front-door.md"
 
 # front_door_install [keepalived]: installs HAProxy (and keepalived) with apt-get when missing.
 front_door_install() {
@@ -44,15 +44,16 @@ front_door_haproxy_config() {
     local stats="$1" frontends="$2" apis="$3" frontend api
     render haproxy.cfg.in "ADR=$FRONT_DOOR_ADR" "STATS=$stats"
     for frontend in $frontends; do
-        local region="${frontend%%=*}"
-        render region.cfg.in "REGION=$region" "LISTEN=${frontend#*=}"
+        local region="${frontend%%=*}" checked="" unchecked=""
         for api in $apis; do
+            unchecked+="    server ${api%%=*} ${api#*=}"$'\n'
             if [[ "${api%%=*}" == "$region" ]]; then
-                printf '    server %s %s check\n' "$region" "${api#*=}"
+                checked+="    server $region ${api#*=} check"$'\n'
             else
-                printf '    server %s %s check backup\n' "${api%%=*}" "${api#*=}"
+                checked+="    server ${api%%=*} ${api#*=} check backup"$'\n'
             fi
         done
+        render region.cfg.in "REGION=$region" "LISTEN=${frontend#*=}" "SERVERS=${checked%$'\n'}" "FAIL_OPEN_SERVERS=${unchecked%$'\n'}"
     done
 }
 
