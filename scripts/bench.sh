@@ -19,12 +19,13 @@ LOGS="$OUT/logs"
 NOTE="${BENCH_NOTE:-nothing else was known to run.}"
 SILO_COUNT="${BENCH_SILOS:-1}"
 DURATION="${BENCH_DURATION:-20}"
-# PostgreSQL allows 200 connections and other work shares it: each pool is capped (a silo has two: ledger and storage).
-PG="Host=127.0.0.1;Port=55432;Username=postgres;Maximum Pool Size=40"
-PAYMENTS_DB="$PG;Database=payments_loadgen"
-BASELINE_DB="$PG;Database=payments_baseline"
-INPROCESS_DB="$PG;Database=payments_inprocess"
-REDIS="127.0.0.1:6380"
+# The replicated store of scripts/services.sh (a primary and its synchronous standby, as production runs), the same for
+# Payments and the baseline, through the same multi-host connection string. PostgreSQL allows 200 connections and other
+# work shares it: each pool is capped (a silo has two: ledger and storage).
+PAYMENTS_DB="$(postgres_connection payments_loadgen);Maximum Pool Size=40"
+BASELINE_DB="$(postgres_connection payments_baseline);Maximum Pool Size=40"
+INPROCESS_DB="$(postgres_connection payments_inprocess);Maximum Pool Size=40"
+REDIS="$(redis_connection region-a)"
 SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
 ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -117,7 +118,7 @@ loadgen compare \
     --admin-key "$ADMIN_KEY" --terminal-key "$TERMINAL_KEY" \
     --doc docs/benchmarks.md --json "$OUT/loadgen.json" --processes "$PROCESSES" \
     --note "$NOTE" --command "scripts/bench.sh (BENCH_SILOS=$SILO_COUNT BENCH_DURATION=$DURATION)" \
-    --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel, Production environment); the baseline: 1 ASP.NET Core process on database payments_baseline; the same PostgreSQL (fsync and synchronous_commit on) for both." \
+    --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel, Production environment); the baseline: 1 ASP.NET Core process on database payments_baseline; the same replicated PostgreSQL for both (Patroni: a primary and a synchronous standby on this machine, fsync and synchronous_commit on: a commit returns once the standby has flushed it; Redis through Sentinel)." \
     || status=$?
 echo "logs: $LOGS"
 exit "$status"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Stops what scripts/up.sh started: the front door, APIs, silos, then PostgreSQL and Redis. Data stays in .data/.
+# Stops what scripts/up.sh started: the front door, APIs, silos, then Patroni and PostgreSQL, Redis, the sentinels
+# and etcd. Data stays in .data/services/dev.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
-for entry in front-door-1 front-door-2 "${APIS[@]}" "${SILOS[@]}"; do
-    stop_process "${entry%% *}"
+for name in $(members front-door) $(members api) $(members silo); do
+    stop_process "$name"
 done
 "$ROOT_DIR/scripts/services.sh" stop

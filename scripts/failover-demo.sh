@@ -238,7 +238,7 @@ start_front_door() {
         log "front door: region-a http://$FRONT_DOOR_A on node $(front_door_holder payd-fd "$FRONT_DOOR_A"), region-b http://$FRONT_DOOR_B on node $(front_door_holder payd-fd "$FRONT_DOOR_B") (HAProxy + keepalived in payd-fd1, payd-fd2)"
     else
         front_door_start_loopback "$WORK_DIR" "$LOG_DIR" "region-a=$FRONT_DOOR_A region-b=$FRONT_DOOR_B" "$apis" \
-            "${PORT[fd-stats1]}" "${PORT[fd-stats2]}" || fail "the front door did not start"
+            "front-door-1=${PORT[fd-stats1]}" "front-door-2=${PORT[fd-stats2]}" || fail "the front door did not start"
         local n
         for n in 1 2; do
             PIDS+=("$(cat "$WORK_DIR/front-door-$n.pid")")

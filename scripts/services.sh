@@ -1,95 +1,74 @@
 #!/usr/bin/env bash
-# Starts, stops and inspects the real servers Payments runs against on a developer machine or in CI:
-# one PostgreSQL 15+ (shared by the regions) and one Redis 7 per region, all under <repo>/.data,
-# all listening on 127.0.0.1 only. No system service, no Docker.
+# Starts, stops, inspects and breaks the real servers Payments runs against, as topology/local.topology describes them:
+# an etcd member per site, PostgreSQL 15+ under Patroni (a primary and a synchronous standby in another region), and
+# per region a Redis primary and replica watched by the sentinels of every site. No system service, no Docker.
 #
-#   scripts/services.sh start | stop | status | reset
-#   scripts/services.sh start-postgres | stop-postgres
+#   scripts/services.sh start | stop | status | destroy | connections      (destroy: kill all, delete the data)
+#   scripts/services.sh start-postgres | stop-postgres        every PostgreSQL node (an outage of the whole store)
+#   scripts/services.sh start-redis a|b | stop-redis a|b      one region's Redis nodes
+#   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node>
+#   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site>
 #
-# stop-postgres stops whichever PostgreSQL serves the port, also one another checkout started (tests use it to
-# inject an outage into the shared server), and notes its data folder so that start-postgres or start, from any
-# checkout, starts that same server again rather than a new empty one.
-#   scripts/services.sh start-redis a|b | stop-redis a|b
-#
+# start starts whatever is not running (after a kill, a killed PostgreSQL node rejoins as a standby, rewound by
+# pg_rewind; a killed Redis comes back as a replica of the current primary) and waits until the store is replicated.
+# PAYMENTS_INSTANCE / PAYMENTS_PORT_OFFSET / PAYMENTS_NETNS (scripts/lib/topology.sh) choose the instance: the dev one
+# of scripts/up.sh by default; a test run its own, on other ports and folders, destroyed at its end.
 # Missing binaries are installed with apt-get (as root) or named for you to install (otherwise).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
 
-ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA_DIR="$ROOT_DIR/.data"
-PG_DATA=""         # set by locate_pg_dirs
-PG_SOCKET_DIR=""   # set by locate_pg_dirs
-PG_HOST=127.0.0.1
-PG_PORT=55432
-PG_USER=postgres
-PG_DATABASE=payments
+TIMEOUT_SECONDS="${SERVICES_TIMEOUT_SECONDS:-90}"
+SHARED_BUFFERS="${PAYMENTS_PG_SHARED_BUFFERS:-1GB}"
 PG_MIN_VERSION=15
-REDIS_HOST=127.0.0.1
-TIMEOUT_SECONDS="${SERVICES_TIMEOUT_SECONDS:-60}"
+LEADER_KEY=/service/payments/leader
 APT_UPDATED=0
 PG_BIN=""
+DATA_DIR=""   # set by locate_data_dir
 
 usage() {
-    cat >&2 <<EOF
-usage: scripts/services.sh <command>
-  start                 install what is missing, start PostgreSQL and both Redis servers, wait for them
-  stop                  stop all of them
-  status                print running/stopped per service (exit 3 when any is stopped)
-  reset                 stop, then delete their data under .data/
-  start-postgres        start PostgreSQL only        stop-postgres    stop PostgreSQL only (even another checkout's)
-  start-redis a|b       start one region's Redis     stop-redis a|b   stop one region's Redis
-EOF
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
 say() { printf '%s\n' "$*"; }
 fail() { printf 'services.sh: %s\n' "$*" >&2; exit 1; }
-
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
-# initdb refuses to run as root, and a server started by root would own files postgres cannot use.
+# A command prefix that runs as the postgres OS user when root (initdb and the server refuse root); exec all the way
+# down, so that $! of a backgrounded command is the server's own pid.
 as_postgres() {
     if is_root; then
-        runuser -u postgres -- "$@"
-    else
-        "$@"
+        printf 'setpriv --reuid=postgres --regid=postgres --init-groups env HOME=%s' "$(getent passwd postgres | cut -d: -f6)"
     fi
 }
 
-# Serialises concurrent invocations (two test runs starting the servers at once).
-take_lock() {
-    mkdir -p "$DATA_DIR"
-    exec 9>"$DATA_DIR/.services.lock"
-    flock -w "$TIMEOUT_SECONDS" 9 || fail "another services.sh holds $DATA_DIR/.services.lock"
+# A command prefix that runs in the member's site (its network namespace in the demo); also exec.
+in_site() {
+    if [[ -n "$NETNS_PREFIX" ]]; then printf 'ip netns exec %s-%s' "$NETNS_PREFIX" "${TOPO[$1.site]:-$1}"; fi
 }
 
 apt_install() {
-    local package="$1"
-    if ! is_root; then
-        fail "'$package' is not installed; install it with: sudo apt-get install -y $package"
-    fi
-    command -v apt-get >/dev/null 2>&1 || fail "'$package' is missing and this machine has no apt-get; install it by hand"
+    is_root || fail "missing: $*; install with: sudo apt-get install -y $*"
+    command -v apt-get >/dev/null 2>&1 || fail "missing: $* and this machine has no apt-get; install them by hand"
     if [[ "$APT_UPDATED" -eq 0 ]]; then
-        say "installing $package (apt-get update)..."
+        say "installing $* (apt-get update)..."
         DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
         APT_UPDATED=1
     fi
-    say "installing $package (apt-get install)..."
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null
+    say "installing $* (apt-get install)..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
 }
 
-# Finds the directory holding initdb/pg_ctl/pg_isready/psql of a PostgreSQL >= PG_MIN_VERSION.
+# Finds the directory holding initdb/pg_ctl/pg_rewind of a PostgreSQL >= PG_MIN_VERSION (Debian keeps them off PATH).
 find_pg_bin() {
-    local candidate version dir
+    local candidate version
     local -a candidates=()
-    if command -v initdb >/dev/null 2>&1; then
-        candidates+=("$(dirname "$(readlink -f "$(command -v initdb)")")")
-    fi
-    # Debian keeps the server binaries off PATH, one folder per major version; newest first.
-    while IFS= read -r dir; do
-        candidates+=("$dir")
+    command -v initdb >/dev/null 2>&1 && candidates+=("$(dirname "$(readlink -f "$(command -v initdb)")")")
+    while IFS= read -r candidate; do
+        candidates+=("$candidate")
     done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -t/ -k5,5 -nr)
     for candidate in "${candidates[@]}"; do
-        [[ -x "$candidate/initdb" && -x "$candidate/pg_ctl" ]] || continue
+        [[ -x "$candidate/initdb" && -x "$candidate/pg_ctl" && -x "$candidate/pg_rewind" ]] || continue
         version="$("$candidate/initdb" --version | sed -E 's/.* ([0-9]+)[.0-9]*.*/\1/')"
         if [[ "$version" =~ ^[0-9]+$ && "$version" -ge "$PG_MIN_VERSION" ]]; then
             printf '%s\n' "$candidate"
@@ -99,308 +78,533 @@ find_pg_bin() {
     return 1
 }
 
-ensure_postgres_binaries() {
-    if [[ -n "$PG_BIN" ]]; then
-        return 0
-    fi
-    if ! PG_BIN="$(find_pg_bin)"; then
-        apt_install postgresql
-        PG_BIN="$(find_pg_bin)" || fail "no PostgreSQL >= $PG_MIN_VERSION found after installing 'postgresql'"
-    fi
+ensure_binaries() {
+    local -a missing=()
+    find_pg_bin >/dev/null || missing+=(postgresql)
+    command -v patroni >/dev/null 2>&1 || missing+=(patroni)
+    command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+    command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+    PG_BIN="$(find_pg_bin)" || fail "no PostgreSQL >= $PG_MIN_VERSION found after installing 'postgresql'"
     if is_root && ! id -u postgres >/dev/null 2>&1; then
         fail "running as root needs the 'postgres' OS user (initdb refuses root); install 'postgresql' or run as a normal user"
     fi
 }
 
-ensure_redis_binaries() {
-    if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-        apt_install redis-server
-    fi
-    command -v redis-server >/dev/null 2>&1 || fail "redis-server still missing after installing 'redis-server'"
+# Patroni 3.0 does not check it: a primary must be able to retry the store twice and still renew its key in time.
+check_patroni_timing() {
+    local ttl loop retry
+    ttl="$(setting patroni-ttl)" loop="$(setting patroni-loop-wait)" retry="$(setting patroni-retry-timeout)"
+    ((loop + 2 * retry <= ttl)) ||
+        fail "$TOPOLOGY_FILE: patroni loop_wait ($loop) + 2 × retry_timeout ($retry) must not exceed ttl ($ttl)"
 }
 
-# wait_until <command...>: polls the command until it succeeds or TIMEOUT_SECONDS pass.
+# wait_until <seconds> <command...>: polls the command until it succeeds.
 wait_until() {
-    local deadline=$((SECONDS + TIMEOUT_SECONDS))
+    local deadline=$((SECONDS + $1))
+    shift
     until "$@" >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)); then
-            return 1
-        fi
+        ((SECONDS < deadline)) || return 1
         sleep 0.2
     done
 }
 
-# ---------- PostgreSQL ----------
+alive() { [[ -s "$1" ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
-path_key() { printf '%s' "$ROOT_DIR" | cksum | cut -d' ' -f1; }
+# ---------- the instance: its folder and its ports ----------
 
-# Sets PG_DATA and PG_SOCKET_DIR. As root the server runs as 'postgres', which must be able to reach
-# them: a checkout inside a private folder (/root/...) keeps its PostgreSQL files under /var/tmp
-# instead, with .data/pg a symlink to them.
-locate_pg_dirs() {
-    local home="$DATA_DIR"
-    if is_root && id -u postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$DATA_DIR"; then
-        home="/var/tmp/payments-services-$(path_key)"
+path_key() { printf '%s' "$ROOT_DIR/$INSTANCE" | cksum | cut -d' ' -f1; }
+
+# As root the servers run as 'postgres', which must reach their folders: a checkout in a private folder (/root/...)
+# keeps them under /var/tmp instead, with .data/services/<instance> a symlink to them.
+locate_data_dir() {
+    local link="$ROOT_DIR/.data/services/$INSTANCE"
+    mkdir -p "$ROOT_DIR/.data/services"
+    if [[ -L "$link" ]]; then
+        DATA_DIR="$(readlink "$link")"
+    elif is_root && id -u postgres >/dev/null 2>&1 && ! setpriv --reuid=postgres --regid=postgres --init-groups test -x "$ROOT_DIR/.data/services"; then
+        DATA_DIR="/var/tmp/payments-services-$(path_key)"
+        ln -sfn "$DATA_DIR" "$link"
+    else
+        DATA_DIR="$link"
     fi
-    PG_DATA="$home/pg"
-    PG_SOCKET_DIR="$home/pg-socket"
-    # A Unix socket path is limited to 107 bytes; a deep checkout falls back to a short private folder.
-    if ((${#PG_SOCKET_DIR} + 20 > 100)); then
-        PG_SOCKET_DIR="/tmp/payments-pg-$(path_key)"
+    mkdir -p "$DATA_DIR"
+    chmod 755 "$DATA_DIR"
+}
+
+# Serialises invocations on one instance (a test's kill and its restart, two shells).
+take_lock() {
+    exec 9>"$DATA_DIR/.lock"
+    flock -w "$TIMEOUT_SECONDS" 9 || fail "another services.sh holds $DATA_DIR/.lock"
+}
+
+all_ports() {
+    local key
+    for key in "${!TOPO[@]}"; do
+        [[ "${TOPO[$key]}" =~ ^[0-9]+$ ]] && printf '%s\n' "$((TOPO[$key] + PORT_OFFSET))"
+    done
+}
+
+# auto: the instance keeps the offset it got first; otherwise the first multiple of 1000 whose ports are all free and
+# that no other instance on this machine holds (reservations in /tmp name the folder that holds them).
+resolve_port_offset() {
+    [[ "$PORT_OFFSET" == auto ]] || return 0
+    if [[ -s "$DATA_DIR/port-offset" ]]; then
+        PORT_OFFSET="$(<"$DATA_DIR/port-offset")"
+        return 0
+    fi
+    exec 8>/tmp/payments-port-offsets.lock
+    flock -w "$TIMEOUT_SECONDS" 8 || fail "could not lock /tmp/payments-port-offsets.lock"
+    local offset reservation listening
+    listening="$(ss -Hltn 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }' | sort -u)"
+    for offset in 1000 2000 3000 4000 5000 6000 7000 8000 9000; do
+        reservation="/tmp/payments-port-offset-$offset"
+        if [[ -s "$reservation" && -d "$(<"$reservation")" && "$(<"$reservation")" != "$DATA_DIR" ]]; then
+            continue
+        fi
+        PORT_OFFSET="$offset"
+        if all_ports | grep -qxF -f - <(printf '%s\n' "$listening"); then
+            continue
+        fi
+        printf '%s\n' "$DATA_DIR" >"$reservation"
+        printf '%s\n' "$offset" >"$DATA_DIR/port-offset"
+        exec 8>&-
+        return 0
+    done
+    fail "no free port offset (1000..9000) for instance $INSTANCE"
+}
+
+release_port_offset() {
+    local reservation="/tmp/payments-port-offset-$PORT_OFFSET"
+    [[ -s "$reservation" && "$(<"$reservation")" == "$DATA_DIR" ]] && rm -f "$reservation"
+    return 0
+}
+
+# ---------- etcd: one member per site ----------
+
+etcd_endpoints() {
+    local member list=""
+    for member in $(members etcd); do list+="${list:+,}http://$(endpoint "$member" client)"; done
+    printf '%s\n' "$list"
+}
+
+etcdctl_run() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=3 etcdctl --endpoints="$(etcd_endpoints)" --command-timeout=3s "$@"; }
+
+start_etcd() {
+    local member="$1" dir="$DATA_DIR/$1" cluster="" other
+    alive "$dir/pid" && return 0
+    for other in $(members etcd); do cluster+="${cluster:+,}$other=http://$(endpoint "$other" peer)"; done
+    mkdir -p "$dir"
+    # A loaded 2-core machine: heartbeats every 200 ms, a leader lost after 2 s (etcd's tuning guide: 10 × heartbeat).
+    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" \
+        --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
+        --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
+        --initial-cluster "$cluster" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
+        --heartbeat-interval 200 --election-timeout 2000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
+    printf '%s\n' "$!" >"$dir/pid"
+    say "etcd $member: started on $(endpoint "$member" client)"
+}
+
+# ---------- PostgreSQL under Patroni ----------
+
+pg_hba_networks() {
+    local site
+    printf '127.0.0.1/32\n'
+    if [[ -n "$NETNS_PREFIX" ]]; then
+        site="$(members site | head -n1)"
+        printf '%s.0/24\n' "${TOPO[$site.address]%.*}"
     fi
 }
 
-pg_ready() {
-    "$PG_BIN/pg_isready" -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -t 2
+write_patroni_config() {
+    local node="$1" dir="$DATA_DIR/$1" etcd_hosts="" member network
+    for member in $(members etcd); do etcd_hosts+="${etcd_hosts:+,}$(endpoint "$member" client)"; done
+    {
+        cat <<EOF
+# Written by scripts/services.sh from topology/local.topology on every start; edit those, not this file.
+scope: payments
+namespace: /service/
+name: $node
+restapi:
+  listen: $(endpoint "$node" rest)
+  connect_address: $(endpoint "$node" rest)
+etcd3:
+  hosts: $etcd_hosts
+bootstrap:
+  dcs:
+    ttl: $(setting patroni-ttl)
+    loop_wait: $(setting patroni-loop-wait)
+    retry_timeout: $(setting patroni-retry-timeout)
+    # A crashed primary fails over at once rather than being restarted in place.
+    primary_start_timeout: 0
+    # Only a node that was the synchronous standby may be promoted: every acknowledged commit is on it.
+    synchronous_mode: true
+    synchronous_mode_strict: false
+    synchronous_node_count: 1
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+        wal_level: replica
+        hot_standby: "on"
+        max_connections: 200
+        max_wal_senders: 10
+        max_replication_slots: 10
+        wal_keep_size: 256MB
+        # A ledger: a commit returns once its WAL is flushed here and on the synchronous standby.
+        fsync: "on"
+        synchronous_commit: "on"
+        full_page_writes: "on"
+        # A lost standby is noticed in seconds, not the default minute during which every commit waits.
+        wal_sender_timeout: 5s
+        wal_receiver_timeout: 5s
+        wal_receiver_status_interval: 1s
+        max_wal_size: 4GB
+        # Never 0 < statement_timeout: a cancelled wait for the standby commits locally (see docs/failover.md).
+        statement_timeout: 0
+  initdb:
+    - encoding: UTF8
+    - locale: C
+    - data-checksums
+postgresql:
+  listen: $(endpoint "$node" port)
+  connect_address: $(endpoint "$node" port)
+  data_dir: $dir/data
+  bin_dir: $PG_BIN
+  pgpass: $dir/pgpass
+  authentication:
+    superuser:
+      username: postgres
+    replication:
+      username: postgres
+    rewind:
+      username: postgres
+  parameters:
+    unix_socket_directories: $dir
+    shared_buffers: $SHARED_BUFFERS
+  pg_hba:
+    - local all all trust
+EOF
+        for network in $(pg_hba_networks); do
+            printf '    - host all all %s trust\n    - host replication all %s trust\n' "$network" "$network"
+        done
+    } >"$dir/patroni.yml"
 }
 
-pg_running() {
-    [[ -f "$PG_DATA/PG_VERSION" ]] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+# Runs in the background for as long as the node's Patroni runs. Patroni gone without being asked to stop (SIGKILL, a
+# crash) leaves its PostgreSQL running as a primary nobody manages: in production Patroni's watchdog then resets the
+# machine; here the guard stops that PostgreSQL at once and frees the leader key if it still names this node, so the
+# standby is promoted without waiting for the key's ttl. A lost site kills its guard too: then the key expires.
+guard_patroni() {
+    set +e
+    local node="$1" dir="$DATA_DIR/$1"
+    $(in_site "$node") $(as_postgres) patroni "$dir/patroni.yml" </dev/null >>"$dir/patroni.log" 2>&1 &
+    local patroni=$!
+    printf '%s\n' "$patroni" >"$dir/patroni.pid"
+    wait "$patroni"
+    [[ -f "$dir/stopping" ]] && exit 0
+    echo "$(date -u +%FT%T) guard: Patroni of $node is gone; stopping its PostgreSQL (watchdog)" >>"$dir/patroni.log"
+    $(in_site "$node") $(as_postgres) "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop >>"$dir/patroni.log" 2>&1
+    printf 'value("%s") = "%s"\n\ndel %s\n\n\n' "$LEADER_KEY" "$node" "$LEADER_KEY" | etcdctl_run txn >>"$dir/patroni.log" 2>&1
 }
 
-# Machine-wide, keyed by port: the data folder of the server stop-postgres stopped, for the next start.
-pg_stopped_marker() { printf '%s\n' "${TMPDIR:-/tmp}/payments-services-postgres-$PG_PORT.stopped"; }
+start_patroni() {
+    local node="$1" dir="$DATA_DIR/$1"
+    alive "$dir/guard.pid" && alive "$dir/patroni.pid" && return 0
+    mkdir -p "$dir"
+    rm -f "$dir/stopping"
+    write_patroni_config "$node"
+    if is_root; then chown -R postgres:postgres "$dir"; fi
+    guard_patroni "$node" </dev/null >/dev/null 2>&1 9>&- 8>&- &
+    printf '%s\n' "$!" >"$dir/guard.pid"
+    wait_until 10 test -s "$dir/patroni.pid" || fail "Patroni of $node did not start (see $dir/patroni.log)"
+    say "patroni $node: started (PostgreSQL $(endpoint "$node" port), REST $(endpoint "$node" rest))"
+}
+
+# rest_code <node> <path>: the HTTP status of Patroni's health endpoint (/primary, /replica, /sync), 000 when down.
+rest_code() {
+    $(in_site "$1") curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$(endpoint "$1" rest)$2" 2>/dev/null || true
+}
+
+is_primary() { [[ "$(rest_code "$1" /primary)" == 200 ]]; }
+
+primary_node() {
+    local node
+    for node in $(members postgres); do
+        is_primary "$node" && { printf '%s\n' "$node"; return 0; }
+    done
+    return 1
+}
+
+# A primary, a synchronous standby, and every other node streaming as a replica.
+replicated() {
+    local node primary sync=0
+    primary="$(primary_node)" || return 1
+    for node in $(members postgres); do
+        [[ "$node" == "$primary" ]] && continue
+        [[ "$(rest_code "$node" /replica)" == 200 ]] || return 1
+        [[ "$(rest_code "$node" /sync)" == 200 ]] && sync=1
+    done
+    ((sync == 1 || $(members postgres | wc -l) == 1))
+}
 
 pg_psql() {
-    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$@"
+    local node="$1"
+    shift
+    $(in_site "$node") "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(host "$node")" -p "$(port "$node" port)" -U postgres "$@"
 }
 
-pg_init_if_needed() {
-    mkdir -p "$PG_DATA" "$PG_SOCKET_DIR"
-    if [[ "$PG_DATA" != "$DATA_DIR/pg" && ( ! -e "$DATA_DIR/pg" || -L "$DATA_DIR/pg" ) ]]; then
-        ln -sfn "$PG_DATA" "$DATA_DIR/pg"
+create_database() {
+    local primary database
+    database="$(setting database)"
+    primary="$(primary_node)" || fail "no PostgreSQL primary"
+    if [[ "$(pg_psql "$primary" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'")" != 1 ]]; then
+        pg_psql "$primary" -d postgres -c "CREATE DATABASE $database" >/dev/null
+        say "postgres: created database $database on $primary"
     fi
-    if is_root; then
-        chown postgres:postgres "$PG_DATA" "$PG_SOCKET_DIR"
-        as_postgres test -w "$PG_DATA" ||
-            fail "the postgres OS user cannot reach $PG_DATA (a parent folder is not searchable by others); move the checkout or run as a normal user"
-    fi
-    chmod 700 "$PG_DATA"
-    if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
-        say "postgres: initdb $PG_DATA"
-        as_postgres "$PG_BIN/initdb" -D "$PG_DATA" --auth=trust -U "$PG_USER" \
-            --encoding=UTF8 --locale=C --data-checksums >"$DATA_DIR/pg-initdb.log" 2>&1 ||
-            { cat "$DATA_DIR/pg-initdb.log" >&2; fail "initdb failed"; }
-        printf "\ninclude 'payments.conf'\n" | as_postgres tee -a "$PG_DATA/postgresql.conf" >/dev/null
-    fi
-    # Rewritten on every start so that a change here reaches existing data folders too.
-    as_postgres tee "$PG_DATA/payments.conf" >/dev/null <<EOF
-# Written by scripts/services.sh on every start; edit the script, not this file.
-listen_addresses = '$PG_HOST'
-port = $PG_PORT
-unix_socket_directories = '$PG_SOCKET_DIR'
-max_connections = 200
-# A payments ledger: a commit the server acknowledged must survive a crash.
-fsync = on
-synchronous_commit = on
-full_page_writes = on
-# Sized for a ledger that takes thousands of rows a second: the hot part of its indexes stays in memory, and
-# checkpoints (each followed by a burst of full-page images in the WAL) come every few minutes, not every few seconds.
-shared_buffers = 1GB
-max_wal_size = 4GB
-EOF
 }
 
 start_postgres() {
-    ensure_postgres_binaries
-    if pg_running && pg_ready; then
-        say "postgres: already running on $PG_HOST:$PG_PORT"
-    elif pg_ready; then
-        # Another checkout's server (or a hand-started one) holds the port: use it rather than fail.
-        say "postgres: $PG_HOST:$PG_PORT is served by another PostgreSQL (not $PG_DATA); using it"
-    elif [[ -f "$(pg_stopped_marker)" ]]; then
-        start_stopped_postgres
-    else
-        pg_init_if_needed
-        if ! pg_running; then
-            # 9>&-: the server must not inherit (and so keep holding) this script's lock.
-            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t "$TIMEOUT_SECONDS" start >/dev/null 9>&- ||
-                { tail -n 30 "$PG_DATA/server.log" >&2 || true; fail "PostgreSQL did not start"; }
-        fi
-        wait_until pg_ready ||
-            { tail -n 30 "$PG_DATA/server.log" >&2 || true; fail "PostgreSQL did not answer on $PG_HOST:$PG_PORT within ${TIMEOUT_SECONDS}s"; }
-        say "postgres: started on $PG_HOST:$PG_PORT (data $PG_DATA)"
+    local node first
+    first="$(members postgres | head -n1)"
+    # At bootstrap the first node initialises the cluster and becomes the primary; the others are cloned from it.
+    if [[ ! -f "$DATA_DIR/$first/data/PG_VERSION" ]]; then
+        start_patroni "$first"
+        wait_until "$TIMEOUT_SECONDS" primary_node ||
+            { tail -n 30 "$DATA_DIR/$first/patroni.log" >&2; fail "$first did not become the primary"; }
     fi
-    if [[ "$(pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != "1" ]]; then
-        pg_psql -d postgres -c "CREATE DATABASE $PG_DATABASE" >/dev/null
-        say "postgres: created database $PG_DATABASE"
-    fi
+    for node in $(members postgres); do start_patroni "$node"; done
+    wait_replicated
+    create_database
 }
 
-# Starts again the server stop-postgres stopped (maybe another checkout's), with its own configuration.
-start_stopped_postgres() {
-    local data
-    data="$(<"$(pg_stopped_marker)")"
-    [[ -f "$data/PG_VERSION" ]] || fail "$(pg_stopped_marker) names $data, which holds no PostgreSQL data"
-    as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$TIMEOUT_SECONDS" start >/dev/null 9>&- ||
-        { tail -n 30 "$data/server.log" >&2 || true; fail "PostgreSQL ($data) did not start"; }
-    wait_until pg_ready || fail "PostgreSQL ($data) did not answer on $PG_HOST:$PG_PORT within ${TIMEOUT_SECONDS}s"
-    rm -f "$(pg_stopped_marker)"
-    say "postgres: started again on $PG_HOST:$PG_PORT (data $data)"
+wait_replicated() {
+    local node
+    if ! wait_until "$TIMEOUT_SECONDS" replicated; then
+        for node in $(members postgres); do tail -n 15 "$DATA_DIR/$node/patroni.log" >&2 || true; done
+        fail "PostgreSQL not replicated within ${TIMEOUT_SECONDS}s (a primary and a streaming synchronous standby)"
+    fi
+    say "postgres: $(primary_node) is the primary, replicated synchronously"
 }
 
-# any: also stop a server that another checkout started (the outage of stop-postgres); plain 'stop' leaves it.
+# The replicas first, the primary last, so that stopping does not promote anyone.
 stop_postgres() {
-    local scope="${1:-own}" data
-    if [[ -z "$PG_BIN" ]] && ! PG_BIN="$(find_pg_bin)"; then
-        say "postgres: stopped (not installed)"
+    local primary node
+    primary="$(primary_node || true)"
+    for node in $(members postgres | grep -vxF "${primary:-none}") $primary; do
+        stop_patroni "$node"
+    done
+}
+
+stop_patroni() {
+    local node="$1" dir="$DATA_DIR/$1"
+    if alive "$dir/patroni.pid"; then
+        touch "$dir/stopping"
+        kill -TERM "$(<"$dir/patroni.pid")" 2>/dev/null || true
+        wait_until "$TIMEOUT_SECONDS" bash -c "! kill -0 $(<"$dir/patroni.pid") 2>/dev/null" || kill -KILL "$(<"$dir/patroni.pid")" 2>/dev/null || true
+    fi
+    # Patroni stops its PostgreSQL; one left behind (a killed Patroni whose guard was killed too) is stopped here.
+    if [[ -f "$dir/data/postmaster.pid" ]] && kill -0 "$(head -n1 "$dir/data/postmaster.pid")" 2>/dev/null; then
+        $(as_postgres) "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    say "patroni $node: stopped"
+}
+
+# A planned switchover (maintenance): Patroni hands the primary role to the synchronous standby <candidate>.
+switchover() {
+    local candidate="$1" primary
+    primary="$(primary_node)" || fail "no PostgreSQL primary to switch over from"
+    if [[ "$primary" == "$candidate" ]]; then
+        say "postgres: $candidate is the primary already"
         return 0
     fi
-    if pg_running; then
-        data="$PG_DATA"
-    elif [[ "$scope" == any ]] && pg_ready; then
-        data="$(pg_psql -d postgres -tAc 'SHOW data_directory')"
-    else
-        say "postgres: already stopped"
-        return 0
-    fi
-    if [[ "$scope" == any ]]; then
-        printf '%s\n' "$data" >"$(pg_stopped_marker)"
-    fi
-    as_postgres "$PG_BIN/pg_ctl" -D "$data" -m fast -w -t "$TIMEOUT_SECONDS" stop >/dev/null
-    say "postgres: stopped (data $data)"
+    $(in_site "$candidate") patronictl -c "$DATA_DIR/$candidate/patroni.yml" switchover --leader "$primary" --candidate "$candidate" --force >/dev/null
+    wait_until "$TIMEOUT_SECONDS" is_primary "$candidate" ||
+        fail "$candidate did not become the primary"
+    wait_replicated
 }
 
-status_postgres() {
-    if [[ -z "$PG_BIN" ]] && ! PG_BIN="$(find_pg_bin)"; then
-        say "postgres: stopped (not installed)"
-        return 1
-    fi
-    if pg_running && pg_ready; then
-        say "postgres: running on $PG_HOST:$PG_PORT"
-    elif pg_ready; then
-        say "postgres: running on $PG_HOST:$PG_PORT (another checkout's server)"
-    else
-        say "postgres: stopped"
-        return 1
-    fi
+postmaster_pid() { head -n1 "$DATA_DIR/$1/data/postmaster.pid" 2>/dev/null; }
+
+# ---------- Redis and the sentinels ----------
+
+# The Redis nodes of a region ("a" stands for region-a).
+region_name() { if [[ -n "${TOPO[$1.site]:-}" ]]; then printf '%s\n' "$1"; else printf 'region-%s\n' "$1"; fi; }
+
+sentinel_ask() {
+    local sentinel answer
+    for sentinel in $(members sentinel); do
+        answer="$($(in_site "$sentinel") redis-cli -h "$(host "$sentinel")" -p "$(port "$sentinel" port)" "$@" 2>/dev/null | paste -sd' ')" || continue
+        [[ -n "$answer" ]] && { printf '%s\n' "$answer"; return 0; }
+    done
+    return 1
 }
 
-# ---------- Redis (one per region) ----------
-
-redis_port() {
-    case "$1" in
-        a) printf '6380\n' ;;
-        b) printf '6381\n' ;;
-        *) fail "unknown region '$1' (expected a or b)" ;;
-    esac
+# The region's current primary as "host port": the sentinels' view, or the region's first node before they run.
+redis_primary_endpoint() {
+    local first
+    sentinel_ask sentinel get-master-addr-by-name "$1" && return 0
+    first="$(members redis "$1" | head -n1)"
+    printf '%s %s\n' "$(host "$first")" "$(port "$first" port)"
 }
 
-redis_dir() { printf '%s\n' "$DATA_DIR/redis-$1"; }
-
-redis_ready() {
-    [[ "$(redis-cli -h "$REDIS_HOST" -p "$1" ping 2>/dev/null)" == "PONG" ]]
+redis_primary_node() {
+    local primary node
+    primary="$(redis_primary_endpoint "$1")"
+    for node in $(members redis "$1"); do
+        [[ "$(host "$node") $(port "$node" port)" == "$primary" ]] && { printf '%s\n' "$node"; return 0; }
+    done
+    return 1
 }
 
-redis_served_dir() {
-    redis-cli -h "$REDIS_HOST" -p "$1" config get dir 2>/dev/null | sed -n 2p
-}
+redis_ping() { [[ "$($(in_site "$1") redis-cli -h "$(host "$1")" -p "$(port "$1" port)" ping 2>/dev/null)" == PONG ]]; }
 
-redis_pid() {
-    local pidfile
-    pidfile="$(redis_dir "$1")/redis.pid"
-    [[ -s "$pidfile" ]] || return 1
-    local pid
-    pid="$(<"$pidfile")"
-    kill -0 "$pid" 2>/dev/null || return 1
-    printf '%s\n' "$pid"
-}
-
-start_redis() {
-    local region="$1" port dir
-    port="$(redis_port "$region")"
-    dir="$(redis_dir "$region")"
-    ensure_redis_binaries
-    if redis_ready "$port"; then
-        local serving
-        serving="$(redis_served_dir "$port")"
-        if [[ "$serving" == "$dir" ]]; then
-            say "redis-$region: already running on $REDIS_HOST:$port"
-        else
-            say "redis-$region: $REDIS_HOST:$port is served by another Redis (dir ${serving:-unknown}); using it"
-        fi
-        return 0
-    fi
+start_redis_node() {
+    local node="$1" region dir="$DATA_DIR/$1" primary
+    alive "$dir/pid" && return 0
+    region="$(site_of "$node")"
+    primary="$(redis_primary_endpoint "$region")"
     mkdir -p "$dir"
-    redis-server --bind "$REDIS_HOST" --port "$port" --protected-mode yes \
-        --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-        --appendonly yes --appendfsync everysec >/dev/null 9>&- ||
-        fail "redis-server for region $region did not start (see $dir/redis.log)"
-    wait_until redis_ready "$port" ||
-        { tail -n 20 "$dir/redis.log" >&2 || true; fail "Redis $region did not answer on $REDIS_HOST:$port within ${TIMEOUT_SECONDS}s"; }
-    say "redis-$region: started on $REDIS_HOST:$port (data $dir)"
+    local -a replica=()
+    [[ "$primary" == "$(host "$node") $(port "$node" port)" ]] || replica=(--replicaof ${primary})
+    $(in_site "$node") redis-server --bind "$(host "$node")" --port "$(port "$node" port)" --protected-mode no \
+        --dir "$dir" --appendonly yes --appendfsync everysec --save "" "${replica[@]}" \
+        </dev/null >>"$dir/redis.log" 2>&1 9>&- 8>&- &
+    printf '%s\n' "$!" >"$dir/pid"
+    wait_until "$TIMEOUT_SECONDS" redis_ping "$node" || { tail -n 20 "$dir/redis.log" >&2; fail "Redis $node did not answer"; }
+    say "redis $node ($region): started on $(endpoint "$node" port)${replica[*]:+, replica of ${primary// /:}}"
 }
 
-stop_redis() {
-    local region="$1" port dir pid serving
-    port="$(redis_port "$region")"
-    dir="$(redis_dir "$region")"
-    if ! command -v redis-cli >/dev/null 2>&1; then
-        say "redis-$region: stopped (not installed)"
-        return 0
+start_sentinel() {
+    local sentinel="$1" dir="$DATA_DIR/$1" region quorum
+    alive "$dir/pid" && return 0
+    mkdir -p "$dir"
+    quorum=$(($(members sentinel | wc -l) / 2 + 1))
+    # Written once: the sentinel rewrites its file with what it learns (the current primaries, the other sentinels).
+    if [[ ! -f "$dir/sentinel.conf" ]]; then
+        {
+            printf 'bind %s\nport %s\nprotected-mode no\ndir %s\n' "$(host "$sentinel")" "$(port "$sentinel" port)" "$dir"
+            for region in $(regions); do
+                printf 'sentinel monitor %s %s %s\n' "$region" "$(redis_primary_endpoint "$region")" "$quorum"
+                printf 'sentinel down-after-milliseconds %s %s\n' "$region" "$(setting sentinel-down-after-ms)"
+                printf 'sentinel failover-timeout %s 10000\nsentinel parallel-syncs %s 1\n' "$region" "$region"
+            done
+        } >"$dir/sentinel.conf"
     fi
-    pid="$(redis_pid "$region" || true)"
-    if redis_ready "$port"; then
-        serving="$(redis_served_dir "$port")"
-        if [[ "$serving" != "$dir" ]]; then
-            say "redis-$region: $REDIS_HOST:$port is another Redis (dir ${serving:-unknown}); left running"
-            return 0
+    $(in_site "$sentinel") redis-sentinel "$dir/sentinel.conf" </dev/null >>"$dir/sentinel.log" 2>&1 9>&- 8>&- &
+    printf '%s\n' "$!" >"$dir/pid"
+    say "sentinel $sentinel: started on $(endpoint "$sentinel" port)"
+}
+
+# A sentinel of the region knows its primary and at least one replica.
+redis_watched() {
+    local region="$1"
+    sentinel_ask sentinel get-master-addr-by-name "$region" >/dev/null &&
+        [[ "$(sentinel_ask sentinel replicas "$region" | wc -w)" -gt 0 ]]
+}
+
+start_redis_region() {
+    local node
+    for node in $(members redis "$1"); do start_redis_node "$node"; done
+}
+
+# SIGTERM: Redis flushes its append-only file on a clean shutdown.
+stop_member() {
+    local name="$1" pidfile="$DATA_DIR/$1/pid" pid
+    alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+    pid="$(<"$pidfile")"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_until 30 bash -c "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+    say "$name: stopped"
+}
+
+# ---------- faults, for the tests and the demo ----------
+
+kill_pid() { [[ -n "$2" ]] && kill -KILL "$2" 2>/dev/null && say "killed $1 (pid $2)" || say "$1 was not running"; }
+
+kill_postgres() { kill_pid "PostgreSQL of $1" "$(postmaster_pid "$1")"; }
+
+kill_patroni() { kill_pid "Patroni of $1" "$(cat "$DATA_DIR/$1/patroni.pid" 2>/dev/null)"; }
+
+# Everything of the site at once, its guards first (a lost machine fences nothing): PostgreSQL and its backends,
+# Patroni, etcd, Redis, sentinels.
+kill_site() {
+    local site="$1" node member postmaster
+    for node in $(members postgres "$site"); do
+        kill_pid "guard of $node" "$(cat "$DATA_DIR/$node/guard.pid" 2>/dev/null)"
+        postmaster="$(postmaster_pid "$node")"
+        kill_patroni "$node"
+        if [[ -n "$postmaster" ]]; then
+            kill -KILL "$postmaster" $(ps -o pid= --ppid "$postmaster") 2>/dev/null || true
+            say "killed PostgreSQL of $node and its backends"
         fi
-        # The append-only file is flushed on a clean shutdown; 'nosave' only skips the RDB snapshot.
-        redis-cli -h "$REDIS_HOST" -p "$port" shutdown nosave >/dev/null 2>&1 || true
-    elif [[ -z "$pid" ]]; then
-        say "redis-$region: already stopped"
-        return 0
-    fi
-    if [[ -n "$pid" ]] && ! wait_until bash -c "! kill -0 $pid 2>/dev/null"; then
-        kill -TERM "$pid" 2>/dev/null || true
-    fi
-    wait_until bash -c "! redis-cli -h $REDIS_HOST -p $port ping" ||
-        fail "Redis $region still answers on $REDIS_HOST:$port"
-    say "redis-$region: stopped"
-}
-
-status_redis() {
-    local region="$1" port
-    port="$(redis_port "$region")"
-    if command -v redis-cli >/dev/null 2>&1 && redis_ready "$port"; then
-        say "redis-$region: running on $REDIS_HOST:$port"
-    else
-        say "redis-$region: stopped"
-        return 1
-    fi
+    done
+    for member in $(members etcd "$site") $(members redis "$site") $(members sentinel "$site"); do
+        kill_pid "$member" "$(cat "$DATA_DIR/$member/pid" 2>/dev/null)"
+    done
 }
 
 # ---------- commands ----------
 
+print_connections() {
+    local region
+    say "port offset: $PORT_OFFSET"
+    say "data folder: $DATA_DIR"
+    say "postgres connection string: $(postgres_connection)"
+    for region in $(regions); do
+        say "redis $region: $(redis_connection "$region")"
+    done
+}
+
 cmd_start() {
+    local member region
+    check_patroni_timing
+    ensure_binaries
+    for member in $(members etcd); do start_etcd "$member"; done
+    wait_until "$TIMEOUT_SECONDS" etcdctl_run endpoint health ||
+        { tail -n 20 "$DATA_DIR"/etcd-*/etcd.log >&2; fail "etcd has no healthy majority"; }
     start_postgres
-    start_redis a
-    start_redis b
-    say "postgres connection string: Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Database=$PG_DATABASE"
-    say "redis region-a: $REDIS_HOST:$(redis_port a)"
-    say "redis region-b: $REDIS_HOST:$(redis_port b)"
+    for region in $(regions); do start_redis_region "$region"; done
+    for member in $(members sentinel); do start_sentinel "$member"; done
+    for region in $(regions); do
+        wait_until "$TIMEOUT_SECONDS" redis_watched "$region" || fail "the sentinels do not watch $region's Redis"
+    done
+    print_connections
 }
 
 cmd_stop() {
-    stop_redis a
-    stop_redis b
+    local member
     stop_postgres
+    for member in $(members sentinel) $(members redis) $(members etcd); do stop_member "$member"; done
 }
 
 cmd_status() {
-    local code=0
-    status_postgres || code=3
-    status_redis a || code=3
-    status_redis b || code=3
+    local code=0 node member role
+    for node in $(members postgres); do
+        role="stopped"
+        [[ "$(rest_code "$node" /primary)" == 200 ]] && role="primary"
+        [[ "$(rest_code "$node" /replica)" == 200 ]] && role="replica"
+        [[ "$(rest_code "$node" /sync)" == 200 ]] && role="synchronous standby"
+        [[ "$role" == stopped ]] && code=3
+        say "postgres $node ($(site_of "$node")): $role on $(endpoint "$node" port)"
+    done
+    for member in $(members etcd) $(members redis) $(members sentinel); do
+        if alive "$DATA_DIR/$member/pid"; then say "$member ($(site_of "$member")): running"; else say "$member: stopped"; code=3; fi
+    done
     return "$code"
 }
 
-cmd_reset() {
-    cmd_stop
-    rm -rf "$PG_DATA" "$PG_SOCKET_DIR" "$DATA_DIR/pg" "$DATA_DIR/pg-initdb.log" "$(redis_dir a)" "$(redis_dir b)"
-    rmdir "$(dirname "$PG_DATA")" 2>/dev/null || true
-    say "reset: deleted PostgreSQL and Redis data under $DATA_DIR"
+# Throwaway data: everything is killed rather than stopped, then deleted.
+cmd_destroy() {
+    local site
+    for site in $(members site); do kill_site "$site" >/dev/null; done
+    release_port_offset
+    rm -rf "$DATA_DIR" "$ROOT_DIR/.data/services/$INSTANCE"
+    say "destroyed instance $INSTANCE"
 }
 
 main() {
@@ -408,21 +612,32 @@ main() {
     local command="$1"
     shift
     case "$command" in
-        start | stop | status | reset | start-postgres | stop-postgres) [[ $# -eq 0 ]] || usage ;;
-        start-redis | stop-redis) [[ $# -eq 1 ]] || usage ;;
+        start | stop | status | destroy | connections | start-postgres | stop-postgres | primary | wait-replicated) [[ $# -eq 0 ]] || usage ;;
+        start-redis | stop-redis | redis-primary | switchover | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
         *) usage ;;
     esac
+    locate_data_dir
     take_lock
-    locate_pg_dirs
+    resolve_port_offset
+    [[ -z "$PG_BIN" ]] && PG_BIN="$(find_pg_bin || true)"
     case "$command" in
         start) cmd_start ;;
         stop) cmd_stop ;;
         status) cmd_status ;;
-        reset) cmd_reset ;;
-        start-postgres) start_postgres ;;
-        stop-postgres) stop_postgres any ;;
-        start-redis) start_redis "$1" ;;
-        stop-redis) stop_redis "$1" ;;
+        destroy) cmd_destroy ;;
+        connections) print_connections ;;
+        start-postgres) ensure_binaries; start_postgres ;;
+        stop-postgres) stop_postgres ;;
+        primary) primary_node || fail "no PostgreSQL primary right now" ;;
+        wait-replicated) wait_replicated ;;
+        start-redis) start_redis_region "$(region_name "$1")" ;;
+        stop-redis) for member in $(members redis "$(region_name "$1")"); do stop_member "$member"; done ;;
+        redis-primary) redis_primary_node "$1" || fail "no Redis primary known for $1" ;;
+        switchover) switchover "$1" ;;
+        kill-postgres) kill_postgres "$1" ;;
+        kill-patroni) kill_patroni "$1" ;;
+        kill-redis) kill_pid "$1" "$(cat "$DATA_DIR/$1/pid" 2>/dev/null)" ;;
+        kill-site) kill_site "$1" ;;
     esac
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test project against real servers (PostgreSQL and Redis are installed and started when missing)
-# and ends with one line: "N passed, N failed[, N skipped]", totalled over all projects.
+# Runs every test project and ends with one line: "N passed, N failed[, N skipped]", totalled over all projects.
+# The unit projects first, with no server; then the integration project against an instance of the real servers of its
+# own (topology/local.topology on other ports and folders, never the dev one of scripts/up.sh), which is destroyed at
+# the end, also when the run fails or is interrupted. Chromium (the browser tests) is installed before that project.
 set -uo pipefail
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT_DIR"
@@ -8,8 +10,13 @@ RESULTS="$ROOT_DIR/.artifacts/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
-"$ROOT_DIR/scripts/services.sh" start || { echo "0 passed, 1 failed"; exit 1; }
-"$ROOT_DIR/scripts/browser.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+# The integration tests' servers (tests/Integration.Tests/Infrastructure/RealServers.cs starts them under this name).
+export PAYMENTS_INSTANCE="it-$$"
+destroy_servers() { "$ROOT_DIR/scripts/services.sh" destroy >/dev/null 2>&1 || true; }
+trap destroy_servers EXIT
+trap 'exit 130' INT TERM
+
+# promtool: the rules checks of K8s.Tests.
 "$ROOT_DIR/scripts/promtool.sh" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build Payments.sln -c Release -nologo -v quiet; then
     echo "build failed"
@@ -18,13 +25,23 @@ if ! dotnet build Payments.sln -c Release -nologo -v quiet; then
 fi
 
 status=0
-for project in tests/*/*.csproj; do
+run_project() {
+    local project="$1" name
     name="$(basename "$project" .csproj)"
     echo "== $name"
     dotnet test "$project" -c Release --no-build -nologo \
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
         --results-directory "$RESULTS" || status=1
+}
+
+for project in tests/*/*.csproj; do
+    [[ "$project" == tests/Integration.Tests/* ]] || run_project "$project"
 done
+if "$ROOT_DIR/scripts/browser.sh" >/dev/null; then
+    PAYMENTS_PORT_OFFSET=auto run_project tests/Integration.Tests/Integration.Tests.csproj
+else
+    echo "no Chromium for the browser tests: Integration.Tests not run"
+fi
 
 read -r passed failed skipped < <(python3 - "$RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

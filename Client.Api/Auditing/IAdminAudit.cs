@@ -23,6 +23,7 @@ public static class AdminActions
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string RegionRulesUpdated = "region_rules.updated";
+    public const string RegionRoutingUpdated = "region_routing.updated";
 
     public static string Account(string accountId) => $"account:{accountId}";
 

@@ -22,6 +22,7 @@ public static class ApiHosting
         services.AddClusterIdentity();
         services.AddSingleton(sp => new ApiRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
         builder.AddApiTelemetry();
+        builder.AddEmbeddedSiloWhenAsked();
         services.AddAccountRouting(builder.Configuration);
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>

@@ -7,21 +7,20 @@ namespace Payments.Api.Routing;
 public sealed class ClusterHealth(string region, CircuitBreaker breaker, TimeProvider time, ILogger logger)
 {
     private readonly Lock _lock = new();
-    private volatile bool _forcedFailover;
+    private volatile RoutingSwitch? _routing;
 
     public string Region => region;
 
     public BreakerState Breaker => breaker.State;
 
+    /// <summary>The operator's switch as last set (<see cref="RoutingSwitchRefresh"/>), or null when never set.</summary>
+    public RoutingSwitch? Routing => _routing;
+
     /// <summary>Set by an operator: the cluster is treated as unreachable whatever the probes say.</summary>
-    public bool ForcedFailover
-    {
-        get => _forcedFailover;
-        set => _forcedFailover = value;
-    }
+    public bool ForcedFailover => _routing is { ForceFailover: true };
 
     /// <summary>Whether the cluster serves its accounts now.</summary>
-    public bool TakesTraffic => !_forcedFailover && breaker.State == BreakerState.Closed;
+    public bool TakesTraffic => !ForcedFailover && breaker.State == BreakerState.Closed;
 
     public DateTimeOffset? UnhealthySince => breaker.OpenedAt;
 
@@ -40,6 +39,21 @@ public sealed class ClusterHealth(string region, CircuitBreaker breaker, TimePro
         }
 
         RecordSuccess();
+    }
+
+    /// <summary>Applies the operator's switch; logs when it changes whether the cluster is forced out.</summary>
+    public void Apply(RoutingSwitch? routing)
+    {
+        var wasForced = ForcedFailover;
+        _routing = routing;
+        if (wasForced != ForcedFailover)
+        {
+            logger.LogWarning(
+                ForcedFailover
+                    ? "Cluster of {Region} forced into failover by {Actor} at {At}: its accounts are served by another cluster"
+                    : "Cluster of {Region} released from forced failover by {Actor} at {At}",
+                region, routing?.SetBy, routing?.SetAt);
+        }
     }
 
     public void RecordSuccess() => Log(breaker.RecordSuccess(), null);

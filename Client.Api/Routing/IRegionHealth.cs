@@ -1,12 +1,12 @@
 namespace Payments.Api.Routing;
 
-/// <summary>Each region's cluster as this API sees it (<c>GET /v1/regions</c>), and the operator's failover switch.</summary>
+/// <summary>Each region's cluster as this API sees it (<c>GET /v1/regions</c>), with the operator's routing switch.</summary>
 public interface IRegionHealth
 {
     IReadOnlyList<RegionHealthView> Describe();
 
-    /// <summary>Sends <paramref name="region"/>'s accounts to another cluster (or back); null when the region is unknown here.</summary>
-    RegionHealthView? SetForcedFailover(string region, bool forced);
+    /// <summary>The view of <paramref name="region"/>'s cluster; null when this API has no cluster of it.</summary>
+    RegionHealthView? Describe(string region);
 }
 
 /// <summary>One region's cluster as this API sees it, and which cluster serves that region's accounts now.</summary>
@@ -22,4 +22,6 @@ public sealed record RegionHealthView(
     DateTimeOffset? UnhealthySince,
     string? LastFailure,
     string? ServedBy,
-    bool ServedByFailover);
+    bool ServedByFailover,
+    string? RoutingSetBy,
+    DateTimeOffset? RoutingSetAt);

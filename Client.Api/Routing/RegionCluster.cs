@@ -64,15 +64,8 @@ public sealed class RegionCluster(ClusterSettings settings, string serviceId, IL
             client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5));
             // A region that comes back on new addresses is found within seconds, not the default minute.
             client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-            if (settings.Redis is null)
-            {
-                client.UseLocalhostClustering(settings.LocalGatewayPort, serviceId, settings.Region);
-            }
-            else
-            {
-                var redis = ConfigurationOptions.Parse(settings.Redis);
-                client.UseRedisClustering(options => options.ConfigurationOptions = redis);
-            }
+            var redis = ConfigurationOptions.Parse(settings.Redis);
+            client.UseRedisClustering(options => options.ConfigurationOptions = redis);
         })
         .Build();
 }

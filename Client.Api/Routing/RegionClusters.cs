@@ -10,10 +10,10 @@ public sealed class RegionClusters : IClusterClients, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
 
     public RegionClusters(
-        IConfiguration configuration, IOptions<ClusterIdentityOptions> identity, ApiRegion local, ILoggerFactory loggers, ILogger<RegionClusters> logger)
+        IConfiguration configuration, IOptions<ClusterIdentityOptions> identity, ILoggerFactory loggers, ILogger<RegionClusters> logger)
     {
         var serviceId = identity.Value.ServiceId;
-        _clusters = ClusterSettings.From(configuration, local.Name)
+        _clusters = ClusterSettings.From(configuration)
             .ToDictionary(s => s.Region, s => new RegionCluster(s, serviceId, loggers, logger), StringComparer.Ordinal);
     }
 

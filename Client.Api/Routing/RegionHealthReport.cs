@@ -7,16 +7,7 @@ public sealed class RegionHealthReport(
     public IReadOnlyList<RegionHealthView> Describe() =>
         health.All.OrderBy(cluster => cluster.Region, StringComparer.Ordinal).Select(View).ToList();
 
-    public RegionHealthView? SetForcedFailover(string region, bool forced)
-    {
-        if (health.Find(region) is not { } cluster)
-        {
-            return null;
-        }
-
-        cluster.ForcedFailover = forced;
-        return View(cluster);
-    }
+    public RegionHealthView? Describe(string region) => health.Find(region) is { } cluster ? View(cluster) : null;
 
     private RegionHealthView View(ClusterHealth cluster)
     {
@@ -33,6 +24,8 @@ public sealed class RegionHealthReport(
             cluster.UnhealthySince,
             cluster.LastFailure,
             servedBy,
-            servedBy is not null && !string.Equals(servedBy, cluster.Region, StringComparison.Ordinal));
+            servedBy is not null && !string.Equals(servedBy, cluster.Region, StringComparison.Ordinal),
+            cluster.Routing?.SetBy,
+            cluster.Routing?.SetAt);
     }
 }

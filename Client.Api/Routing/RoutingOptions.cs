@@ -24,6 +24,14 @@ public sealed class RoutingOptions
     /// <summary>How long a cluster must answer without a single failure before its accounts return to it.</summary>
     public TimeSpan RecoveryPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the operator's routing switches are read again: a switch set on another API applies here within this time.</summary>
+    public TimeSpan SwitchRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How many account → home region entries are kept in memory.</summary>
     public long DirectoryCacheSize { get; set; } = 1_000_000;
+
+    public static bool IsValid(RoutingOptions options) =>
+        options.ProbeInterval > TimeSpan.Zero && options.ProbeTimeout > TimeSpan.Zero && options.CallTimeout > TimeSpan.Zero
+        && options.RecoveryPeriod > TimeSpan.Zero && options.SwitchRefreshInterval > TimeSpan.Zero
+        && options.FailureThreshold > 0 && options.DirectoryCacheSize > 0;
 }

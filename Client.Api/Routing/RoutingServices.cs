@@ -8,23 +8,34 @@ public static class RoutingServices
 {
     public static IServiceCollection AddAccountRouting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RoutingOptions>().Bind(configuration.GetSection(RoutingOptions.Section));
+        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section)
+            .Validate(RoutingOptions.IsValid, $"{RoutingOptions.Section}: every interval, timeout and period must be positive, and so the threshold and cache size.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IClusterClients, RegionClusters>();
+        // Unless the API hosts its own silo (the quick look, EmbeddedSilo).
+        services.TryAddSingleton<IClusterClients, RegionClusters>();
         services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
         services.AddSingleton<ClusterHealthRegistry>();
         services.AddHostedService<ClusterProber>();
         services.AddSingleton<RoutingMetrics>();
         services.AddSingleton<AccountRouter>();
         services.AddSingleton<IRegionHealth, RegionHealthReport>();
+        services.AddSingleton<RoutingSwitchRefresh>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingSwitchRefresh>());
 
-        // Without PostgreSQL (the embedded silo, the API tests) there is no directory: every account is local.
+        // Without PostgreSQL (the embedded silo, the API tests) there is no directory: every account is local; and the
+        // routing switches are this API's alone.
         var postgres = configuration.GetConnectionString("Postgres");
         services.AddSingleton<HomeRegionDirectory>();
-        if (!string.IsNullOrWhiteSpace(postgres))
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            services.AddSingleton<IRoutingSwitchStore, InMemoryRoutingSwitchStore>();
+        }
+        else
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.AddSingleton<IHomeRegionSource, PostgresHomeRegionSource>();
+            services.AddSingleton<IRoutingSwitchStore, PostgresRoutingSwitchStore>();
         }
 
         return services;

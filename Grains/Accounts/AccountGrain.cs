@@ -26,7 +26,7 @@ namespace Payments.Accounts;
 /// </remarks>
 [Reentrant]
 public sealed class AccountGrain(
-    [PersistentState("account", "accounts")] IPersistentState<AccountState> snapshot,
+    [PersistentState("account", PaymentsSilo.AccountStorage)] IPersistentState<AccountState> snapshot,
     ILedgerStore ledger,
     LedgerWriter writer,
     IRegionRulesProvider regions,
@@ -50,6 +50,9 @@ public sealed class AccountGrain(
     private long _snapshotSeq;
     private bool _snapshotting;
     private bool _reminderActive;
+
+    /// <summary>When the snapshot reminder was last registered or ticked.</summary>
+    private DateTimeOffset _reminderSeenAt;
 
     /// <summary>The live state; <c>snapshot.State</c> holds the copy last handed to storage.</summary>
     private AccountState State { get; set; } = null!;
@@ -221,6 +224,7 @@ public sealed class AccountGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        _reminderSeenAt = time.GetUtcNow();
         if (State.LastSeq > _snapshotSeq)
         {
             await SaveSnapshotAsync();
@@ -434,7 +438,10 @@ public sealed class AccountGrain(
 
     private async Task EnsureSnapshotReminderAsync()
     {
-        if (_reminderActive)
+        // A reminder that has not ticked for two periods is lost: Redis replicates asynchronously, so a replica that
+        // Sentinel promoted may lack its registration. It is registered again; the ledger never depended on it.
+        var period = snapshotOptions.Value.Period;
+        if (_reminderActive && time.GetUtcNow() - _reminderSeenAt < 2 * period)
         {
             return;
         }
@@ -443,9 +450,9 @@ public sealed class AccountGrain(
         {
             // The first tick somewhere in the next one and a half periods: accounts activated together (a silo
             // start, a failover) must not all write their snapshots in the same second a period later.
-            var period = snapshotOptions.Value.Period;
             await this.RegisterOrUpdateReminder(SnapshotReminder, period * (0.5 + Random.Shared.NextDouble()), period);
             _reminderActive = true;
+            _reminderSeenAt = time.GetUtcNow();
         }
         catch (Exception ex)
         {

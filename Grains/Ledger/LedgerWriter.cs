@@ -22,6 +22,12 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
 {
     private const int MaxBatch = 512;
     private const int Writers = 4;
+
+    /// <summary>
+    /// How long a batch's requests wait for its commit. A commit is never cancelled (<see cref="DurableCommit"/>); one
+    /// that hangs (a primary cut off the network) is left to finish or fail on its own while its requests answer 503.
+    /// </summary>
+    private static readonly TimeSpan CommitPatience = TimeSpan.FromSeconds(5);
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
         new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private Task _writers = Task.CompletedTask;
@@ -87,7 +93,12 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
         try
         {
             var rows = batch.SelectMany(p => p.Entries).ToList();
-            var appended = await store.AppendAsync(rows, CancellationToken.None);
+            var appending = store.AppendAsync(rows, CancellationToken.None);
+            // Observed here, so that an abandoned commit's late failure is not an unobserved task exception.
+            _ = appending.ContinueWith(
+                static t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var appended = await appending.WaitAsync(CommitPatience);
             metrics.RecordCommit(rows.Count, Stopwatch.GetElapsedTime(started));
             var first = 0;
             foreach (var pending in batch)

@@ -10,6 +10,10 @@ namespace Payments.Ledger;
 /// one round trip and one commit; a row whose seq or entry id is taken is simply not returned. An account's rows in a
 /// batch go in all together or not at all.
 /// </summary>
+/// <remarks>
+/// Every statement that commits runs with no timeout and no cancellation token (<see cref="DurableCommit"/>): it waits
+/// for the synchronous standby, and a cancelled wait commits locally and answers success without it.
+/// </remarks>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
 {
     // The envelope and the typed payload are the row; the plain columns between them are its change's projection
@@ -62,7 +66,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await DurableCommit.CommitAsync(transaction);
         return true;
     }
 
@@ -83,8 +87,8 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             // One row per account cannot go in half-way: the statement's own transaction will do, and its commit
             // travels with the insert. Otherwise BEGIN travels with the insert and COMMIT is one more round trip.
             var grouped = rows.DistinctBy(e => e.AccountId, StringComparer.Ordinal).Count() < rows.Count;
-            await using var transaction = grouped ? await connection.BeginTransactionAsync(cancellationToken) : null;
-            var inserted = await InsertAsync(connection, transaction, rows, cancellationToken);
+            await using var transaction = grouped ? await connection.BeginTransactionAsync(CancellationToken.None) : null;
+            var inserted = await InsertAsync(connection, transaction, rows);
             if (transaction is not null)
             {
                 var partial = PartlyInsertedAccounts(rows, inserted);
@@ -92,12 +96,12 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
                 {
                     // Some of an account's rows went in and some did not (another activation took a seq meanwhile):
                     // none of them may stay, since the later ones were decided on top of the refused ones.
-                    await transaction.RollbackAsync(cancellationToken);
+                    await transaction.RollbackAsync(CancellationToken.None);
                     refused.UnionWith(partial);
                     continue;
                 }
 
-                await transaction.CommitAsync(cancellationToken);
+                await DurableCommit.CommitAsync(transaction);
             }
 
             foreach (var i in attempt)
@@ -110,14 +114,14 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     }
 
     private static async Task<HashSet<(string, long)>> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<LedgerEntry> rows, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<LedgerEntry> rows)
     {
         await using var command = AppendCommand(rows);
         command.Connection = connection;
         command.Transaction = transaction;
         var inserted = new HashSet<(string, long)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        while (await reader.ReadAsync(CancellationToken.None))
         {
             inserted.Add((reader.GetString(1), reader.GetInt64(0)));
         }
@@ -184,7 +188,8 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
     private static NpgsqlCommand AppendCommand(IReadOnlyList<LedgerEntry> batch)
     {
-        var command = new NpgsqlCommand(AppendSql);
+        // Outside a transaction the statement carries its own commit.
+        var command = new NpgsqlCommand(AppendSql) { CommandTimeout = DurableCommit.NoTimeout };
         var columns = new LedgerColumns[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {

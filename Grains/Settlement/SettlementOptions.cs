@@ -19,6 +19,12 @@ public sealed class SettlementOptions
     /// </summary>
     public double DutyCycle { get; set; } = 1.0;
 
+    /// <summary>
+    /// How often each silo checks that its region's settlement reminder exists and registers it again when not: Redis
+    /// replicates asynchronously, so a replica that Sentinel promoted may lack the registration.
+    /// </summary>
+    public TimeSpan ReminderCheck { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How many closed days back a tick looks for a day not settled (the region was down, a run crashed).</summary>
     public int LookbackDays { get; set; } = 7;
 }

@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Payments.Regions;
 
 namespace Payments.Settlement;
 
-/// <summary>At silo start, makes sure the silo's own region has its settlement reminder.</summary>
+/// <summary>
+/// From silo start on, makes sure the silo's own region has its settlement reminder: at once, then every
+/// <see cref="SettlementOptions.ReminderCheck"/> (a reminder lost with a Redis primary is registered again).
+/// </summary>
 public sealed class SettlementScheduling(
     IGrainFactory grains,
     SiloRegion silo,
+    IOptions<SettlementOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<SettlementScheduling> logger) : BackgroundService
 {
@@ -22,7 +27,7 @@ public sealed class SettlementScheduling(
             try
             {
                 await grains.GetGrain<ISettlementGrain>(silo.Name).ScheduleAsync().WaitAsync(running.Token);
-                return;
+                await Task.Delay(options.Value.ReminderCheck, running.Token);
             }
             catch (OperationCanceledException) when (running.IsCancellationRequested)
             {

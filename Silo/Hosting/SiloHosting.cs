@@ -1,5 +1,4 @@
 using Orleans.Configuration;
-using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Payments.Regions;
 using Payments.Hosting.Security;
@@ -11,8 +10,6 @@ namespace Payments.Silo.Hosting;
 /// <summary>Builds the silo from configuration: a region's cluster on Redis and PostgreSQL, or the embedded mode.</summary>
 public static class SiloHosting
 {
-    public const string AccountStorage = "accounts";
-
     public static WebApplicationBuilder AddPaymentsSilo(this WebApplicationBuilder builder)
     {
         var settings = SiloSettings.From(builder.Configuration);
@@ -27,18 +24,12 @@ public static class SiloHosting
         {
             silo.AddActivityPropagation();
             silo.AddDashboard();
-            // A region is one Orleans cluster: ClusterId = the region.
-            silo.Services.AddOptions<ClusterOptions>().Configure<IOptions<ClusterIdentityOptions>>((cluster, identity) =>
-            {
-                cluster.ClusterId = identity.Value.Region;
-                cluster.ServiceId = identity.Value.ServiceId;
-            });
+            silo.UsePaymentsIdentity();
             // Failure detection tuned for seconds, not Orleans' defaults (Silo/appsettings.json, Orleans:Membership).
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             if (settings.Embedded)
             {
-                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
-                silo.UseInMemoryReminderService();
+                silo.UseEmbeddedCluster(settings.SiloPort, settings.GatewayPort);
             }
             else
             {
@@ -51,11 +42,11 @@ public static class SiloHosting
 
             if (string.IsNullOrWhiteSpace(settings.Postgres))
             {
-                silo.AddMemoryGrainStorage(AccountStorage);
+                silo.AddInMemoryAccountStorage();
             }
             else
             {
-                silo.AddAdoNetGrainStorage(AccountStorage, options =>
+                silo.AddAdoNetGrainStorage(PaymentsSilo.AccountStorage, options =>
                 {
                     options.Invariant = "Npgsql";
                     options.ConnectionString = settings.Postgres;

@@ -43,7 +43,7 @@ public sealed class BenchSilo : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "payments-inprocess", clusterId: "region-a");
-            silo.AddAdoNetGrainStorage(SiloHosting.AccountStorage, options =>
+            silo.AddAdoNetGrainStorage(PaymentsSilo.AccountStorage, options =>
             {
                 options.Invariant = "Npgsql";
                 options.ConnectionString = postgres;

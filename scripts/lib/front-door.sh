@@ -11,10 +11,10 @@
 #   its own stats port; the kernel spreads new connections over the live ones, so a client keeps one address;
 # - in network namespaces (failover-demo.sh): two nodes running HAProxy and keepalived, which hold each region's
 #   address (a VRRP virtual IP) on one node and move it to the other when that node or its HAProxy fails.
-# The reasoning behind the timings is in docs/adr/0013-front-door.md.
+# The reasoning behind the timings is in docs/adr/0014-front-door.md.
 
 FRONT_DOOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/front-door" && pwd)"
-FRONT_DOOR_ADR="0013-front-door.md"
+FRONT_DOOR_ADR="0014-front-door.md"
 
 # front_door_install [keepalived]: installs HAProxy (and keepalived) with apt-get when missing.
 front_door_install() {
@@ -76,17 +76,17 @@ front_door_check() {
     haproxy -c -q -f "$1" || { echo "front door: invalid HAProxy configuration $1" >&2; return 1; }
 }
 
-# front_door_start_loopback <run dir> <log dir> "<region>=<listen> ..." "<region>=<api> ..." <stats port>...: one HAProxy
-# instance per stats port, all bound to the same frontend addresses; pid files front-door-<n>.pid in the run dir.
+# front_door_start_loopback <run dir> <log dir> "<region>=<listen> ..." "<region>=<api> ..." <name>=<stats port>...:
+# one HAProxy instance per name, all bound to the same frontend addresses; <name>.cfg and <name>.pid in the run dir.
 front_door_start_loopback() {
-    local run_dir="$1" log_dir="$2" frontends="$3" apis="$4" n=0 port
+    local run_dir="$1" log_dir="$2" frontends="$3" apis="$4" instance
     shift 4
-    for port in "$@"; do
-        n=$((n + 1))
-        front_door_haproxy_config "127.0.0.1:$port" "$frontends" "$apis" >"$run_dir/front-door-$n.cfg"
-        front_door_check "$run_dir/front-door-$n.cfg" || return 1
-        nohup haproxy -db -f "$run_dir/front-door-$n.cfg" >"$log_dir/front-door-$n.log" 2>&1 &
-        echo $! >"$run_dir/front-door-$n.pid"
+    for instance in "$@"; do
+        local name="${instance%%=*}"
+        front_door_haproxy_config "127.0.0.1:${instance#*=}" "$frontends" "$apis" >"$run_dir/$name.cfg"
+        front_door_check "$run_dir/$name.cfg" || return 1
+        nohup haproxy -db -f "$run_dir/$name.cfg" >"$log_dir/$name.log" 2>&1 &
+        echo $! >"$run_dir/$name.pid"
     done
 }
 

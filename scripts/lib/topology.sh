@@ -1,30 +1,103 @@
-# The local topology of both regions and the helpers to start it, shared by up.sh, down.sh and bench.sh (sourced, not run).
-# Region a: Redis 6380, silos 11111/30000 (http 8091) and 11112/30001 (http 8092), API 5080.
-# Region b: Redis 6381, silos 11121/30010 (http 8093) and 11122/30011 (http 8094), API 5081.
-# Front door: region-a 8080, region-b 8081 (two HAProxy instances, stats 8404 and 8405).
-# PostgreSQL 55432, shared.
+# The local topology (topology/local.topology) as bash sees it, and the helpers the scripts share (sourced, not run).
+#
+#   PAYMENTS_INSTANCE     which instance: "dev" (scripts/up.sh, the default) or any other name (a test run, the
+#                         demo); each has its own data folder .data/services/<instance>
+#   PAYMENTS_PORT_OFFSET  added to every port of the topology (0 for dev); "auto" picks a free one (test runs)
+#   PAYMENTS_NETNS        a prefix (e.g. "payd"): each site runs in network namespace <prefix>-<site> and listens on
+#                         the site's address; unset, everything listens on 127.0.0.1
+#   PAYMENTS_TOPOLOGY     another topology file (the three-region rendering test)
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+TOPOLOGY_FILE="${PAYMENTS_TOPOLOGY:-$ROOT_DIR/topology/local.topology}"
+INSTANCE="${PAYMENTS_INSTANCE:-dev}"
+PORT_OFFSET="${PAYMENTS_PORT_OFFSET:-0}"
+NETNS_PREFIX="${PAYMENTS_NETNS:-}"
 RUN_DIR="$ROOT_DIR/.data/run"
 LOG_DIR="$ROOT_DIR/.data/logs"
 BUILD_DIR="$ROOT_DIR/.artifacts/bin"
-POSTGRES="Host=127.0.0.1;Port=55432;Username=postgres;Database=payments"
 
-# name region silo-port gateway-port http-port redis-port
-SILOS=(
-    "silo-a1 region-a 11111 30000 8091 6380"
-    "silo-a2 region-a 11112 30001 8092 6380"
-    "silo-b1 region-b 11121 30010 8093 6381"
-    "silo-b2 region-b 11122 30011 8094 6381"
-)
-# name region http-port
-APIS=(
-    "api-a region-a 5080"
-    "api-b region-b 5081"
-)
-# The front door (scripts/lib/front-door.sh): each region's address, and the stats port of each of its two instances.
-FRONT_DOORS="region-a=127.0.0.1:8080 region-b=127.0.0.1:8081"
-FRONT_DOOR_STATS_PORTS=(8404 8405)
+declare -A TOPO=()        # <name>.<key> -> value, <name>.site -> site
+declare -A TOPO_KIND=()   # <kind> -> names in file order
+declare -A TOPO_SETTING=()
+
+load_topology() {
+    [[ -f "$TOPOLOGY_FILE" ]] || { echo "topology: $TOPOLOGY_FILE is missing" >&2; return 1; }
+    local kind name site rest pair
+    while read -r kind name site rest; do
+        [[ -z "$kind" || "$kind" == \#* ]] && continue
+        if [[ "$kind" == setting ]]; then
+            TOPO_SETTING[$name]="$site"
+            continue
+        fi
+        TOPO_KIND[$kind]+="${TOPO_KIND[$kind]:+ }$name"
+        TOPO[$name.site]="$site"
+        for pair in $rest; do
+            TOPO[$name.${pair%%=*}]="${pair#*=}"
+        done
+    done <"$TOPOLOGY_FILE"
+}
+load_topology
+
+# members <kind> [site]: the names of that kind (of one site only, when given), in file order.
+members() {
+    local name
+    for name in ${TOPO_KIND[$1]:-}; do
+        [[ -z "${2:-}" || "${TOPO[$name.site]}" == "$2" ]] && printf '%s\n' "$name"
+    done
+}
+
+# The sites that run a cluster (every site but the witness).
+regions() {
+    local site
+    for site in ${TOPO_KIND[site]}; do
+        [[ "${TOPO[$site.witness]:-no}" == yes ]] || printf '%s\n' "$site"
+    done
+}
+
+setting() { printf '%s\n' "${TOPO_SETTING[$1]:?topology: no setting $1 in $TOPOLOGY_FILE}"; }
+site_of() { printf '%s\n' "${TOPO[$1.site]:?topology: no member $1}"; }
+
+# port <member> <key>: the member's port, shifted by the instance's offset.
+port() { printf '%s\n' "$((${TOPO[$1.$2]:?topology: $1 has no $2} + PORT_OFFSET))"; }
+
+# host <member|site>: where it listens: its site's address in the demo's namespaces, 127.0.0.1 otherwise.
+host() {
+    local site="${TOPO[$1.site]:-$1}"
+    if [[ -n "$NETNS_PREFIX" ]]; then printf '%s\n' "${TOPO[$site.address]}"; else printf '127.0.0.1\n'; fi
+}
+
+endpoint() { printf '%s:%s\n' "$(host "$1")" "$(port "$1" "$2")"; }
+
+# in_site <member|site> <command...>: runs the command inside the site's namespace (demo) or as it is.
+in_site() {
+    local site="${TOPO[$1.site]:-$1}"
+    shift
+    if [[ -n "$NETNS_PREFIX" ]]; then ip netns exec "$NETNS_PREFIX-$site" "$@"; else "$@"; fi
+}
+
+# ---------- the connection strings every process uses ----------
+
+# One multi-host Npgsql string over every PostgreSQL node: a promotion needs no change anywhere. TCP keepalives break
+# a connection to a primary cut off the network in seconds (a commit on it is never cancelled, see docs/failover.md).
+postgres_connection() {
+    local database="${1:-$(setting database)}" hosts="" node
+    for node in $(members postgres); do
+        hosts+="${hosts:+,}$(endpoint "$node" port)"
+    done
+    printf 'Host=%s;Username=postgres;Database=%s;Target Session Attributes=primary;Host Recheck Seconds=%s;Timeout=%s;TCP Keepalive Time=5;TCP Keepalive Interval=1\n' \
+        "$hosts" "$database" "$(setting npgsql-host-recheck)" "$(setting npgsql-connect-timeout)"
+}
+
+# A region's Redis through the sentinels (StackExchange.Redis follows their promotions).
+redis_connection() {
+    local endpoints="" sentinel
+    for sentinel in $(members sentinel); do
+        endpoints+="$(endpoint "$sentinel" port),"
+    done
+    printf '%sserviceName=%s\n' "$endpoints" "$1"
+}
+
+# ---------- processes started by the scripts ----------
 
 # Stops the process recorded in $RUN_DIR/$1.pid, gracefully first.
 stop_process() {

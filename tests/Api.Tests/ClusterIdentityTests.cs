@@ -36,7 +36,8 @@ public sealed class ClusterIdentityTests
     [Fact]
     public void Development_profile_names_region_a_and_the_payments_service()
     {
-        using var development = new WebApplicationFactory<Program>();
+        using var development = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+            web.UseSetting("Payments:Clusters:region-a:Redis", TestRegion.UnreachableRedis));
 
         var identity = development.Services.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value;
 
@@ -54,7 +55,7 @@ public sealed class ClusterIdentityTests
             }
         }
 
-        web.UseSetting("Payments:Clusters:region-b:Redis", "127.0.0.1:1");
+        web.UseSetting("Payments:Clusters:region-b:Redis", TestRegion.UnreachableRedis);
         web.UseSetting("Payments:ApiKeys:0:Name", "operations");
         web.UseSetting("Payments:ApiKeys:0:Key", "a-production-admin-key-" + Guid.NewGuid().ToString("N"));
         web.UseSetting("Payments:ApiKeys:0:Role", "admin");

@@ -18,6 +18,7 @@ public sealed class LoggingTests
             web.UseEnvironment("Production");
             web.UseSetting("Payments:Region", "region-a");
             web.UseSetting("Payments:ServiceId", "payments");
+            web.UseSetting("Payments:Clusters:region-a:Redis", TestRegion.UnreachableRedis);
             web.UseSetting("Payments:ApiKeys:0:Name", "operations");
             web.UseSetting("Payments:ApiKeys:0:Key", "a-production-admin-key-" + Guid.NewGuid().ToString("N"));
             web.UseSetting("Payments:ApiKeys:0:Role", "admin");
@@ -34,7 +35,8 @@ public sealed class LoggingTests
     [Fact]
     public void In_development_the_console_stays_readable_text()
     {
-        using var development = new WebApplicationFactory<Program>();
+        using var development = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+            web.UseSetting("Payments:Clusters:region-a:Redis", TestRegion.UnreachableRedis));
 
         var options = development.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
 

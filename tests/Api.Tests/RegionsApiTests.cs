@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Api.Auditing;
 
 namespace Payments.Api.Tests;
 
@@ -43,6 +45,35 @@ public sealed class RegionsApiTests(ApiFixture fixture)
         var response = await fixture.Client(ApiFixture.AdminKey).PutAsJsonAsync("/v1/regions/region-a/routing", new { });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task Forced_failover_is_shown_with_who_set_it_and_when_then_released_and_audited()
+    {
+        var admin = fixture.Client(ApiFixture.AdminKey);
+        var audit = fixture.Factory.Services.GetRequiredService<InMemoryAdminAudit>();
+        var audited = audit.Entries.Count(entry => entry.Action == AdminActions.RegionRoutingUpdated);
+        var before = DateTimeOffset.UtcNow;
+
+        JsonObject? forced, listed, released;
+        try
+        {
+            forced = await (await admin.PutAsJsonAsync("/v1/regions/region-a/routing", new { forceFailover = true })).Content.ReadFromJsonAsync<JsonObject>();
+            listed = await WaitForRegionAsync(admin, _ => true);
+        }
+        finally
+        {
+            // The other tests of the collection need region-a's cluster.
+            released = await (await admin.PutAsJsonAsync("/v1/regions/region-a/routing", new { forceFailover = false })).Content.ReadFromJsonAsync<JsonObject>();
+        }
+
+        Assert.Equal((true, false, "dev-admin"), ((bool)forced!["forcedFailover"]!, (bool)forced["takesTraffic"]!, (string?)forced["routingSetBy"]));
+        Assert.InRange(DateTimeOffset.Parse((string)forced["routingSetAt"]!, System.Globalization.CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow);
+        Assert.Equal(forced["routingSetAt"]!.ToJsonString(), listed["routingSetAt"]!.ToJsonString());
+        Assert.True((bool)listed["forcedFailover"]!);
+        Assert.False((bool)released!["forcedFailover"]!);
+        Assert.Equal("dev-admin", (string?)released["routingSetBy"]);
+        Assert.Equal(audited + 2, audit.Entries.Count(entry => entry.Action == AdminActions.RegionRoutingUpdated && entry.Target == "region:region-a"));
     }
 
     // The prober reaches the test cluster within a few of its 250 ms ticks; poll rather than time it.

@@ -3,6 +3,9 @@ namespace Payments.Api.Tests;
 /// <summary>The rules of region-a that the test clusters run with.</summary>
 public static class TestRegion
 {
+    /// <summary>A cluster address for API hosts whose cluster is never called: nothing listens on port 1.</summary>
+    public const string UnreachableRedis = "127.0.0.1:1";
+
     public static Dictionary<string, string?> SiloConfiguration() => new()
     {
         ["Payments:Region"] = "region-a",

@@ -166,10 +166,10 @@ public sealed class AccountRouterTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Forced_failover_sends_a_healthy_region_s_accounts_to_another_cluster()
     {
-        _routing.Report.SetForcedFailover("region-a", true);
+        await _routing.Switches.SetAsync("region-a", forceFailover: true, "ops", CancellationToken.None);
 
         var forced = await _routing.DecidedByAsync("acc-a");
-        _routing.Report.SetForcedFailover("region-a", false);
+        await _routing.Switches.SetAsync("region-a", forceFailover: false, "ops", CancellationToken.None);
         var released = await _routing.DecidedByAsync("acc-a");
 
         Assert.Equal("region-b", forced);

@@ -38,10 +38,13 @@ public sealed class RegionHealthReportTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_region_cannot_be_forced_into_failover()
+    public async Task Unknown_region_cannot_be_forced_into_failover()
     {
-        var view = _routing.Report.SetForcedFailover("region-z", true);
+        var set = await _routing.Switches.SetAsync("region-z", forceFailover: true, "ops", CancellationToken.None);
 
-        Assert.Null(view);
+        Assert.False(set);
+        Assert.Null(_routing.Report.Describe("region-z"));
+        Assert.Empty(await _routing.SwitchStore.ReadAllAsync(CancellationToken.None));
+        Assert.Empty(_routing.Audit.Entries);
     }
 }

@@ -55,7 +55,8 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
             apiA.Kill();
         }
 
-        var failedOver = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt);
+        var failedOver = await fleet.WaitForFirstAsync(
+            o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.AnsweredAt > killedAt, Settle);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var restartedAt = DateTimeOffset.UtcNow;
@@ -70,8 +71,10 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
         }
 
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
-        var returned = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > restartedAt);
-        var backThroughRegionA = await WaitForAsync(fleet, o => o.HomeRegion == "region-a" && o.AnsweredBy == "region-a" && o.AnsweredAt > restartedAt);
+        var returned = await fleet.WaitForFirstAsync(
+            o => o.HomeRegion == "region-a" && o.DecidedBy == "region-a" && o.AnsweredAt > restartedAt, Settle);
+        var backThroughRegionA = await fleet.WaitForFirstAsync(
+            o => o.HomeRegion == "region-a" && o.AnsweredBy == "region-a" && o.AnsweredAt > restartedAt, Settle);
         await WaitUntilAsync("every front door instance marks region-a's API up", () => frontDoor.Instances.All(i => i.StateChanges("region-a") is [.., "UP"]));
         // A few seconds more of load: a flap on the way back would show in the front door's log.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -112,22 +115,5 @@ public sealed class RegionFailoverTests(RealServers servers, ITestOutputHelper o
 
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>The first outcome matching <paramref name="match"/>, waiting for it as the load goes on.</summary>
-    private static async Task<PaymentOutcome> WaitForAsync(TerminalFleet fleet, Func<PaymentOutcome, bool> match)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < Settle)
-        {
-            if (fleet.Outcomes.Where(match).OrderBy(o => o.AnsweredAt).FirstOrDefault() is { } first)
-            {
-                return first;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"No matching payment within {Settle}.");
     }
 }

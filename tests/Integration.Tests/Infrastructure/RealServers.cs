@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Payments.Silo.Hosting;
@@ -6,75 +7,94 @@ using Payments.Silo.Hosting;
 namespace Payments.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The real PostgreSQL and the two regional Redis servers, started by <c>scripts/services.sh</c> once
-/// per test run, with the schema migrations applied. Tests that use it join the "real-servers" collection
-/// and therefore run one after another, so one of them may stop and restart a server.
+/// The real servers of topology/local.topology (etcd, PostgreSQL under Patroni, Redis with sentinels), started by
+/// <c>scripts/services.sh</c> as an instance of this test process alone: its own ports (a free port offset) and data
+/// folder, never the dev instance of scripts/up.sh. Started once per test process, with the schema migrations applied,
+/// and destroyed when the process exits (scripts/test.sh destroys it too, should the process be killed). Tests that
+/// use it join the "real-servers" collection and run one after another, so one of them may kill and restart a server;
+/// each leaves the store replicated again.
 /// </summary>
-/// <remarks>
-/// The servers are left running at the end: other test assemblies may share them, and a second run
-/// starts faster. <c>scripts/services.sh stop</c> stops them.
-/// </remarks>
 public sealed class RealServers : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(10);
-    private string? _stoppedDataDirectory;
+    private static readonly SemaphoreSlim Starting = new(1, 1);
+    private static string? _started;
+
+    /// <summary>The instance's name: scripts/test.sh chooses it, a bare <c>dotnet test</c> gets one per process.</summary>
+    private static readonly string Instance =
+        Environment.GetEnvironmentVariable("PAYMENTS_INSTANCE") is { Length: > 0 } instance ? instance : $"it-{Environment.ProcessId}";
 
     /// <summary>The repository root: the folder holding Payments.sln or .git.</summary>
     public string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    /// <summary>Npgsql connection string of the shared payments database.</summary>
+    /// <summary>The multi-host Npgsql connection string of the payments database (whichever node is primary).</summary>
     public string PostgresConnectionString { get; private set; } = "";
 
-    /// <summary>host:port of region A's Redis.</summary>
+    /// <summary>Region A's Redis through the sentinels (a StackExchange.Redis configuration string).</summary>
     public string RedisA { get; private set; } = "";
 
-    /// <summary>host:port of region B's Redis.</summary>
+    /// <summary>Region B's Redis through the sentinels.</summary>
     public string RedisB { get; private set; } = "";
+
+    /// <summary>The members and ports of this instance.</summary>
+    public LocalTopology Topology { get; private set; } = null!;
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var output = await RunScriptAsync("start");
+        var output = await StartOnceAsync();
         PostgresConnectionString = ValueAfter(output, "postgres connection string:");
         RedisA = ValueAfter(output, "redis region-a:");
         RedisB = ValueAfter(output, "redis region-b:");
-        await SchemaMigrator.ApplyAsync(PostgresConnectionString, NullLogger.Instance, CancellationToken.None);
+        Topology = LocalTopology.Read(
+            Path.Combine(RepositoryRoot, "topology", "local.topology"),
+            int.Parse(ValueAfter(output, "port offset:"), CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Stops PostgreSQL (fast shutdown: open sessions are cut off), whichever checkout started it.</summary>
-    public async Task StopPostgresAsync()
-    {
-        _stoppedDataDirectory = await DataDirectoryAsync();
-        await RunScriptAsync("stop-postgres");
-    }
+    /// <summary>Stops every PostgreSQL node (the whole store is down), the standbys first.</summary>
+    public Task StopPostgresAsync() => RunScriptAsync("stop-postgres");
 
-    /// <summary>
-    /// Starts PostgreSQL again and drops this process's pooled connections to the old server. Fails when the port is
-    /// now served by another server than the one stopped (another checkout's script started its own meanwhile): the
-    /// tests would otherwise go on against an empty database.
-    /// </summary>
+    /// <summary>Starts every PostgreSQL node again, waits until the store is replicated, drops the pooled connections.</summary>
     public async Task StartPostgresAsync()
     {
         await RunScriptAsync("start-postgres");
         NpgsqlConnection.ClearAllPools();
-        if (_stoppedDataDirectory is { } stopped && await DataDirectoryAsync() is var serving && serving != stopped)
-        {
-            throw new InvalidOperationException(
-                $"PostgreSQL on the port now serves {serving}, not {stopped}: another checkout started its own server " +
-                "during the outage. Stop that one and start the stopped one again (scripts/services.sh).");
-        }
     }
 
-    /// <summary>Stops one region's Redis ("a" or "b").</summary>
+    /// <summary>Stops one region's Redis nodes ("a" or "b").</summary>
     public Task StopRedisAsync(string region) => RunScriptAsync($"stop-redis {region}");
 
-    /// <summary>Starts one region's Redis ("a" or "b").</summary>
+    /// <summary>Starts one region's Redis nodes ("a" or "b").</summary>
     public Task StartRedisAsync(string region) => RunScriptAsync($"start-redis {region}");
 
-    /// <summary>Opens a connection to the payments database.</summary>
+    /// <summary>SIGKILL of a PostgreSQL node's postmaster (its Patroni stays).</summary>
+    public Task KillPostgresAsync(string node) => RunScriptAsync($"kill-postgres {node}");
+
+    /// <summary>SIGKILL of a PostgreSQL node's Patroni (its PostgreSQL is fenced as a watchdog would).</summary>
+    public Task KillPatroniAsync(string node) => RunScriptAsync($"kill-patroni {node}");
+
+    /// <summary>SIGKILL of a Redis node.</summary>
+    public Task KillRedisAsync(string node) => RunScriptAsync($"kill-redis {node}");
+
+    /// <summary>SIGKILL of every server of a site at once: its PostgreSQL node and Patroni, etcd member, Redis, sentinel.</summary>
+    public Task KillSiteAsync(string site) => RunScriptAsync($"kill-site {site}");
+
+    /// <summary>Starts whatever is not running (killed nodes rejoin: PostgreSQL as a standby) and waits until replicated.</summary>
+    public Task RestoreAsync() => RunScriptAsync("start");
+
+    /// <summary>A planned switchover to <paramref name="node"/> (nothing when it is the primary already); waits until replicated.</summary>
+    public Task SwitchoverAsync(string node) => RunScriptAsync($"switchover {node}");
+
+    /// <summary>The PostgreSQL node that is primary now, by Patroni's REST API.</summary>
+    public async Task<string> PrimaryAsync() => (await RunScriptAsync("primary")).Trim();
+
+    /// <summary>The Redis node the sentinels name primary of <paramref name="region"/>.</summary>
+    public async Task<string> RedisPrimaryAsync(string region) => (await RunScriptAsync($"redis-primary {region}")).Trim();
+
+    /// <summary>Opens a connection to the payments database on the primary.</summary>
     public async Task<NpgsqlConnection> OpenPostgresAsync()
     {
         var connection = new NpgsqlConnection(PostgresConnectionString);
@@ -82,14 +102,36 @@ public sealed class RealServers : IAsyncLifetime
         return connection;
     }
 
-    private async Task<string> DataDirectoryAsync()
+    private async Task<string> StartOnceAsync()
     {
-        await using var connection = await OpenPostgresAsync();
-        await using var command = new NpgsqlCommand("SHOW data_directory", connection);
-        return (string)(await command.ExecuteScalarAsync())!;
+        await Starting.WaitAsync();
+        try
+        {
+            if (_started is null)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Destroy();
+                var output = await RunScriptAsync("start");
+                var connection = ValueAfter(output, "postgres connection string:");
+                await SchemaMigrator.ApplyAsync(connection, NullLogger.Instance, CancellationToken.None);
+                _started = output;
+            }
+
+            return _started;
+        }
+        finally
+        {
+            Starting.Release();
+        }
     }
 
-    private async Task<string> RunScriptAsync(string arguments)
+    // The process is exiting: synchronous, bounded, and silent (nothing to report to at this point).
+    private void Destroy()
+    {
+        using var process = Process.Start(ScriptStartInfo("destroy"));
+        process?.WaitForExit(TimeSpan.FromMinutes(1));
+    }
+
+    private ProcessStartInfo ScriptStartInfo(string arguments)
     {
         var script = Path.Combine(RepositoryRoot, "scripts", "services.sh");
         var startInfo = new ProcessStartInfo("bash", $"\"{script}\" {arguments}")
@@ -99,9 +141,17 @@ public sealed class RealServers : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.Environment["PAYMENTS_INSTANCE"] = Instance;
+        startInfo.Environment["PAYMENTS_PORT_OFFSET"] = "auto";
+        // Two nodes of one test instance on a shared machine: small buffers are plenty for the tests' data.
+        startInfo.Environment["PAYMENTS_PG_SHARED_BUFFERS"] = "128MB";
+        return startInfo;
+    }
 
-        using var process = Process.Start(startInfo)
-            ?? throw new InvalidOperationException($"Could not start bash for {script}.");
+    private async Task<string> RunScriptAsync(string arguments)
+    {
+        using var process = Process.Start(ScriptStartInfo(arguments))
+            ?? throw new InvalidOperationException("Could not start bash for scripts/services.sh.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using (var timeout = new CancellationTokenSource(ScriptTimeout))

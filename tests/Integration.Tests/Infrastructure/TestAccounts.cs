@@ -6,9 +6,9 @@ namespace Payments.Integration.Tests.Infrastructure;
 /// <summary>Fresh accounts for one test, opened through the API with the ceilings the test audits.</summary>
 public static class TestAccounts
 {
-    /// <summary>Opens <paramref name="count"/> accounts in region-a with fresh ids starting with <paramref name="prefix"/>.</summary>
+    /// <summary>Opens <paramref name="count"/> accounts in <paramref name="region"/> with fresh ids starting with <paramref name="prefix"/>.</summary>
     public static async Task<IReadOnlyList<string>> OpenAsync(
-        AppProcess api, string prefix, int count, long initialBalance, long perPayment, Ceilings ceilings)
+        AppProcess api, string prefix, int count, long initialBalance, long perPayment, Ceilings ceilings, string region = "region-a")
     {
         using var admin = api.CreateClient(PaymentsTopology.AdminKey);
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -18,7 +18,7 @@ public static class TestAccounts
             using var created = await admin.PostAsJsonAsync("/v1/accounts", new
             {
                 accountId,
-                region = "region-a",
+                region,
                 currency = "EUR",
                 initialBalance,
                 limits = new { perPayment, daily = ceilings.Daily, weekly = ceilings.Weekly, monthly = ceilings.Monthly },

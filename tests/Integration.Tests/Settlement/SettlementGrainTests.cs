@@ -45,6 +45,8 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
                 [$"Payments:Regions:{_region}:TimeZone"] = "Europe/Paris",
                 [$"Payments:Regions:{_region}:ResetHour"] = "3",
                 [$"Payments:Regions:{_region}:Currency"] = "EUR",
+                // Each silo checks its region's settlement reminder this often (a lost one is registered again).
+                ["Payments:Settlement:ReminderCheck"] = "00:00:01",
             });
             host.Services.AddSingleton<TimeProvider>(_clock);
             host.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
@@ -112,14 +114,7 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
     public async Task Silo_start_schedules_the_region_settlement_two_minutes_after_its_next_local_reset_then_hourly()
     {
         // The silo registers the reminder once started; the fake clock stands still, so the delay is known.
-        var grain = _cluster.Client.GetGrain<ISettlementGrain>(_region).GetGrainId();
-        var reminders = _cluster.Silos.Single().ServiceProvider.GetRequiredService<IReminderTable>();
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        ReminderEntry? entry;
-        while ((entry = await reminders.ReadRow(grain, "settlement")) is null)
-        {
-            await Task.Delay(50, patience.Token);
-        }
+        var entry = await ReminderAsync(_cluster.Client.GetGrain<ISettlementGrain>(_region).GetGrainId(), SettlementGrain.ReminderName);
 
         var read = DateTime.UtcNow;
         var due = Local(_day.AddDays(1), 3).AddMinutes(2) - _clock.GetUtcNow();
@@ -170,12 +165,57 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
         }
     }
 
+    // Redis replicates asynchronously: a replica that Sentinel promotes may lack the last reminder writes.
+    [Fact]
+    public async Task A_settlement_reminder_lost_with_a_redis_primary_is_registered_again()
+    {
+        var settlement = _cluster.Client.GetGrain<ISettlementGrain>(_region).GetGrainId();
+        var registered = await ReminderAsync(settlement, SettlementGrain.ReminderName);
+
+        Assert.True(await Reminders.RemoveRow(settlement, SettlementGrain.ReminderName, registered.ETag!));
+        var again = await ReminderAsync(settlement, SettlementGrain.ReminderName);
+
+        Assert.NotEqual(registered.ETag, again.ETag);
+        Assert.Equal(registered.Period, again.Period);
+    }
+
+    [Fact]
+    public async Task An_account_s_lost_snapshot_reminder_is_registered_again_with_its_next_change()
+    {
+        var account = _cluster.Client.GetGrain<IAccountGrain>($"acc-{Guid.NewGuid():N}");
+        await account.OpenAsync(new OpenAccountRequest(_region, "EUR", 10_000, AccountLimits.None));
+        await account.PayAsync(new PaymentRequest(500, "EUR", "Shop", "5411", null));
+        var registered = await ReminderAsync(account.GetGrainId(), "snapshot");
+
+        Assert.True(await Reminders.RemoveRow(account.GetGrainId(), "snapshot", registered.ETag!));
+        // Two snapshot periods (1 minute each) without a tick: the grain takes its reminder for lost.
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await account.PayAsync(new PaymentRequest(700, "EUR", "Shop", "5411", null));
+
+        Assert.NotEqual(registered.ETag, (await ReminderAsync(account.GetGrainId(), "snapshot")).ETag);
+    }
+
     [Fact]
     public async Task Settlement_of_an_unknown_region_is_not_found()
     {
         var page = await _cluster.Client.GetGrain<ISettlementGrain>("nowhere").ListAsync(_day, 10, null);
 
         Assert.Equal(SettlementReadOutcome.UnknownRegion, page.Outcome);
+    }
+
+    private IReminderTable Reminders => _cluster.Silos.Single().ServiceProvider.GetRequiredService<IReminderTable>();
+
+    /// <summary>The grain's reminder as the reminder table holds it, waiting up to 30 s for it to be registered.</summary>
+    private async Task<ReminderEntry> ReminderAsync(GrainId grain, string name)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        ReminderEntry? entry;
+        while ((entry = await Reminders.ReadRow(grain, name)) is null)
+        {
+            await Task.Delay(50, patience.Token);
+        }
+
+        return entry;
     }
 
     private static DateTimeOffset Local(DateOnly date, int hour) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Payments.Api.Auditing;
 using Payments.Api.Routing;
 
 namespace Payments.Routing.Tests.Fakes;
@@ -25,7 +26,9 @@ public sealed class RoutingHarness : IDisposable
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    public RoutingHarness(string local = "region-b")
+    /// <param name="local">The region this API runs in.</param>
+    /// <param name="switches">The routing switch store, shared with another harness to stand for two API replicas.</param>
+    public RoutingHarness(string local = "region-b", IRoutingSwitchStore? switches = null)
     {
         Local = local;
         var options = Microsoft.Extensions.Options.Options.Create(Options);
@@ -35,6 +38,8 @@ public sealed class RoutingHarness : IDisposable
             new RoutingMetrics(_services.GetRequiredService<IMeterFactory>()), options, Time);
         Prober = new ClusterProber(Clusters, Health, options, Time);
         Report = new RegionHealthReport(Clusters, Health, Router, new ApiRegion(local));
+        SwitchStore = switches ?? new InMemoryRoutingSwitchStore(Audit);
+        Switches = new RoutingSwitchRefresh(SwitchStore, Health, options, Time, NullLogger<RoutingSwitchRefresh>.Instance);
     }
 
     public string Local { get; }
@@ -54,6 +59,12 @@ public sealed class RoutingHarness : IDisposable
     public ClusterProber Prober { get; }
 
     public RegionHealthReport Report { get; }
+
+    public InMemoryAdminAudit Audit { get; } = new(NullLogger<InMemoryAdminAudit>.Instance);
+
+    public IRoutingSwitchStore SwitchStore { get; }
+
+    public RoutingSwitchRefresh Switches { get; }
 
     public ClusterHealth HealthOf(string region) => Health.Find(region)!;
 
@@ -85,6 +96,7 @@ public sealed class RoutingHarness : IDisposable
 
     public void Dispose()
     {
+        Switches.Dispose();
         Directory.Dispose();
         _services.Dispose();
     }
