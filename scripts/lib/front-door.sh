@@ -11,10 +11,10 @@
 #   its own stats port; the kernel spreads new connections over the live ones, so a client keeps one address;
 # - in network namespaces (failover-demo.sh): two nodes running HAProxy and keepalived, which hold each region's
 #   address (a VRRP virtual IP) on one node and move it to the other when that node or its HAProxy fails.
-# The reasoning behind the timings is in docs/adr/0014-front-door.md.
+# The reasoning behind the timings is in docs/adr/0015-front-door.md.
 
 FRONT_DOOR_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/front-door" && pwd)"
-FRONT_DOOR_ADR="0014-front-door.md"
+FRONT_DOOR_ADR="0015-front-door.md"
 
 # front_door_install [keepalived]: installs HAProxy (and keepalived) with apt-get when missing.
 front_door_install() {
