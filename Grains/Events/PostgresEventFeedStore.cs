@@ -14,10 +14,11 @@ namespace Payments.Events;
 public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEventFeedStore
 {
     private const string Horizon = "txid < pg_snapshot_xmin(pg_current_snapshot())";
+    // The column, never the text of it in the select list (aliased apart): as text, "1000" sorts before "999".
     private const string Order = """txid, account_id COLLATE "C", seq""";
 
     private static readonly string ReadSql = $"""
-        SELECT {PostgresLedgerStore.ReadColumns}, txid::text,
+        SELECT {PostgresLedgerStore.ReadColumns}, txid::text AS position_txid,
                (SELECT home_region FROM accounts WHERE accounts.account_id = ledger.account_id)
         FROM ledger
         """;
@@ -65,7 +66,7 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
     public async Task<FeedPosition> HeadAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"SELECT txid::text, account_id, seq FROM ledger WHERE {Horizon} ORDER BY {Order.Replace(",", " DESC,")} DESC LIMIT 1");
+            $"SELECT txid::text AS position_txid, account_id, seq FROM ledger WHERE {Horizon} ORDER BY {Order.Replace(",", " DESC,")} DESC LIMIT 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new FeedPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetInt64(2))

@@ -59,6 +59,7 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
             var rows = await store.ReadAsync(cursor, null, 200, CancellationToken.None);
             foreach (var row in rows)
             {
+                Assert.True(row.Position.CompareTo(cursor) > 0, $"{row.Position} read after {cursor}; page of {rows.Count}: {rows[0].Position} .. {rows[^1].Position}");
                 cursor = row.Position;
                 read.Add((row.Entry.AccountId, row.Entry.Seq));
             }
