@@ -2,17 +2,20 @@
 # $(nsx …) and $(pg_user) expand to command prefixes, split into words on purpose.
 # shellcheck disable=SC2046
 # The failover drill, end to end: both regions (2 silos + 1 API each, each region with its own Redis), a PostgreSQL
-# of its own, and terminals paying from accounts of both regions. In the middle of the load region-a is cut off, later
-# it is reconnected; the script prints the terminals' timeline, then checks the ledger with SQL: RTO, RPO, no double
-# debit, and who decided what.
+# of its own, the front door (a pair of HAProxy instances, scripts/lib/front-door.sh) and terminals paying from
+# accounts of both regions as plain clients of the front door. In the middle of the load region-a is cut off, later it
+# is reconnected, and then the front door instance carrying region-a's address is killed; the script prints the
+# terminals' timeline, then checks the ledger with SQL: RTO, RPO, no double debit, and who decided what.
 #
 #   scripts/failover-demo.sh            (as root: each region in its own network namespace, the cut is `ip link set down`)
-#   DEMO_SECONDS=60 CUT_AT=15 RESTORE_AT=35 scripts/failover-demo.sh
+#   DEMO_SECONDS=60 CUT_AT=15 RESTORE_AT=35 FRONT_DOOR_KILL_AT=48 scripts/failover-demo.sh
 #
 # As root it creates the namespaces payd-net (a bridge and the terminals), payd-data (PostgreSQL), payd-a and payd-b
-# (a region each), joined by veth pairs on 10.77.31.0/24, and deletes them at the end. As another user every process
-# runs on 127.0.0.1 and the cut is SIGSTOP of region-a's processes (a frozen region, like a partition). Nothing here
-# touches the shared development servers of scripts/services.sh. It stops by itself and cleans up after itself.
+# (a region each), payd-fd1 and payd-fd2 (the front door's two nodes, HAProxy and keepalived holding each region's
+# virtual IP), joined by veth pairs on 10.77.31.0/24, and deletes them at the end. As another user every process
+# runs on 127.0.0.1, the cut is SIGSTOP of region-a's processes (a frozen region, like a partition) and the front
+# door's two instances share its addresses (SO_REUSEPORT). Nothing here touches the shared development servers of
+# scripts/services.sh. It stops by itself and cleans up after itself.
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +24,7 @@ LOG_DIR="$ROOT_DIR/.data/demo-logs"
 DEMO_SECONDS="${DEMO_SECONDS:-60}"
 CUT_AT="${CUT_AT:-15}"
 RESTORE_AT="${RESTORE_AT:-35}"
+FRONT_DOOR_KILL_AT="${FRONT_DOOR_KILL_AT:-48}"
 RUN_ID="demo$(date +%H%M%S)"
 WORK_DIR=""
 PG_BIN=""
@@ -30,6 +34,7 @@ NETNS=0
 # FAILOVER_DEMO_LOOPBACK=1 runs the loopback variant even as root.
 [[ "$(id -u)" -eq 0 && "${FAILOVER_DEMO_LOOPBACK:-0}" != 1 ]] && NETNS=1
 
+source "$ROOT_DIR/scripts/lib/front-door.sh"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S.%3N)" "$*"; }
 fail() { log "failover-demo: $*" >&2; exit 1; }
 
@@ -39,6 +44,8 @@ declare -A PORT
 if ((NETNS)); then
     NET=10.77.31
     HUB_IP="$NET.1" DATA_IP="$NET.10" A_IP="$NET.11" B_IP="$NET.12"
+    # The front door's two nodes, and the address of each region's front door (a VRRP virtual IP, port 80).
+    FRONT_DOOR_NODES="$NET.21 $NET.22" FRONT_DOOR_A="$NET.100" FRONT_DOOR_B="$NET.101"
     PORT=([pg]=5432 [redis-a]=6379 [redis-b]=6379 [api-a]=5080 [api-b]=5081)
     for name in a1 a2 b1 b2; do
         PORT[silo-$name]=11111 PORT[gw-$name]=30000 PORT[http-$name]=8090
@@ -46,9 +53,11 @@ if ((NETNS)); then
     done
 else
     HUB_IP=127.0.0.1 DATA_IP=127.0.0.1 A_IP=127.0.0.1 B_IP=127.0.0.1
-    for name in pg redis-a redis-b api-a api-b silo-a1 silo-a2 silo-b1 silo-b2 gw-a1 gw-a2 gw-b1 gw-b2 http-a1 http-a2 http-b1 http-b2; do
+    for name in pg redis-a redis-b api-a api-b silo-a1 silo-a2 silo-b1 silo-b2 gw-a1 gw-a2 gw-b1 gw-b2 http-a1 http-a2 http-b1 http-b2 \
+        fd-a fd-b fd-stats1 fd-stats2; do
         PORT[$name]="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     done
+    FRONT_DOOR_A="127.0.0.1:${PORT[fd-a]}" FRONT_DOOR_B="127.0.0.1:${PORT[fd-b]}"
 fi
 POSTGRES="Host=$DATA_IP;Port=${PORT[pg]};Username=postgres;Database=payments"
 
@@ -74,7 +83,7 @@ cleanup() {
         $(nsx data) $(pg_user) "$PG_BIN/pg_ctl" -D "$WORK_DIR/pg" -m immediate stop >/dev/null 2>&1
     fi
     if ((NETNS)); then
-        for ns in a b data net; do
+        for ns in a b data fd1 fd2 net; do
             ip netns del "payd-$ns" 2>/dev/null
         done
     fi
@@ -100,6 +109,8 @@ ensure_tools() {
     command -v redis-server >/dev/null || missing+=(redis-server)
     command -v psql >/dev/null || missing+=(postgresql-client)
     ((NETNS)) && ! command -v ip >/dev/null && missing+=(iproute2)
+    ((NETNS)) && ! command -v keepalived >/dev/null && missing+=(keepalived)
+    command -v haproxy >/dev/null || missing+=(haproxy)
     if ((${#missing[@]})); then
         [[ "$(id -u)" -eq 0 ]] || fail "install first: sudo apt-get install -y ${missing[*]}"
         log "installing ${missing[*]}"
@@ -212,6 +223,49 @@ start_region() {
     wait_ready "$r" "api-$r" "http://$address:${PORT[api-$r]}/health/ready"
 }
 
+# ---------- the front door: outside both regions, as a global load balancer ----------
+
+start_front_door() {
+    local apis="region-a=$A_IP:${PORT[api-a]} region-b=$B_IP:${PORT[api-b]}"
+    if ((NETNS)); then
+        front_door_start_vrrp_pair payd-net br0 payd-fd "$FRONT_DOOR_NODES" 24 "region-a=$FRONT_DOOR_A region-b=$FRONT_DOOR_B" \
+            "$apis" "$WORK_DIR" "$LOG_DIR" || fail "the front door did not start"
+        PIDS+=("${FRONT_DOOR_PIDS[@]}")
+        for _ in $(seq 1 40); do
+            [[ -n "$(front_door_holder payd-fd "$FRONT_DOOR_A")" && -n "$(front_door_holder payd-fd "$FRONT_DOOR_B")" ]] && break
+            sleep 0.25
+        done
+        log "front door: region-a http://$FRONT_DOOR_A on node $(front_door_holder payd-fd "$FRONT_DOOR_A"), region-b http://$FRONT_DOOR_B on node $(front_door_holder payd-fd "$FRONT_DOOR_B") (HAProxy + keepalived in payd-fd1, payd-fd2)"
+    else
+        front_door_start_loopback "$WORK_DIR" "$LOG_DIR" "region-a=$FRONT_DOOR_A region-b=$FRONT_DOOR_B" "$apis" \
+            "front-door-1=${PORT[fd-stats1]}" "front-door-2=${PORT[fd-stats2]}" || fail "the front door did not start"
+        local n
+        for n in 1 2; do
+            PIDS+=("$(cat "$WORK_DIR/front-door-$n.pid")")
+            FRONT_DOOR_NODE_PIDS[$n]="$(cat "$WORK_DIR/front-door-$n.pid")"
+            wait_ready net "front-door-$n" "http://127.0.0.1:${PORT[fd-stats$n]}/health/ready"
+        done
+        log "front door: region-a http://$FRONT_DOOR_A, region-b http://$FRONT_DOOR_B (two HAProxy instances on the same addresses)"
+    fi
+}
+
+# Kills (SIGKILL) the HAProxy of the front door node that holds region-a's address; prints that node.
+kill_front_door() {
+    local node=1
+    ((NETNS)) && node="$(front_door_holder payd-fd "$FRONT_DOOR_A")"
+    kill -KILL "${FRONT_DOOR_NODE_PIDS[$node]%% *}"
+    echo "$node"
+}
+
+# How often each front door instance marked region-a's own API down and up again, from HAProxy's log.
+front_door_transitions() {
+    local n
+    for n in 1 2; do
+        printf "   front door %s marked region-a's API: %s\n" "$n" \
+            "$(grep -oE '^\[WARNING\].* Server region-a/region-a is (UP|DOWN)' "$LOG_DIR/front-door-$n.log" | awk '{print $NF}' | tr '\n' ' ')"
+    done
+}
+
 # ---------- the cut ----------
 
 cut_region_a() {
@@ -244,21 +298,28 @@ for r in json.load(sys.stdin)["items"]:
 # ---------- the checks, in SQL over the ledger and the terminals' answers ----------
 
 check_ledger() {
-    local outcomes="$1" cut="$2" restore="$3"
-    sql -d payments -v run="$RUN_ID" -v cut="$cut" -v restore="$restore" <<SQL
+    local outcomes="$1" cut="$2" restore="$3" killed="$4"
+    sql -d payments -v run="$RUN_ID" -v cut="$cut" -v restore="$restore" -v killed="$killed" <<SQL
 CREATE TEMP TABLE answers (account_id text, home_region text, payment_key text, amount bigint, result text,
     decided_by text, answered_by text, sent_at timestamptz, answered_at timestamptz, attempts int);
 \copy answers FROM '$outcomes' WITH (FORMAT csv, HEADER true)
 CREATE TEMP VIEW run_ledger AS SELECT * FROM ledger WHERE account_id LIKE :'run' || '-%';
 \pset footer off
-\echo '== what the terminals were answered'
-SELECT home_region, result, decided_by, count(*) AS payments, sum(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS retried
-FROM answers GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+\echo '== what the terminals were answered (answered_by: the API the front door chose)'
+SELECT home_region, result, decided_by, answered_by, count(*) AS payments, sum(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS retried
+FROM answers GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;
 \echo '== RTO: from the cut to the first region-a payment approved by region-b; return: from the reconnection to the first decided by region-a again'
 SELECT round(extract(epoch FROM (SELECT min(answered_at) FROM answers WHERE home_region = 'region-a'
            AND decided_by = 'region-b' AND result = 'approved' AND answered_at > :'cut'::timestamptz) - :'cut'::timestamptz)::numeric, 2) AS rto_seconds,
        round(extract(epoch FROM (SELECT min(answered_at) FROM answers WHERE home_region = 'region-a'
-           AND decided_by = 'region-a' AND answered_at > :'restore'::timestamptz) - :'restore'::timestamptz)::numeric, 2) AS return_seconds;
+           AND decided_by = 'region-a' AND answered_at > :'restore'::timestamptz) - :'restore'::timestamptz)::numeric, 2) AS return_seconds,
+       round(extract(epoch FROM (SELECT min(answered_at) FROM answers WHERE home_region = 'region-a'
+           AND answered_by = 'region-a' AND answered_at > :'restore'::timestamptz) - :'restore'::timestamptz)::numeric, 2) AS front_door_return_seconds;
+\echo '== the front door instance killed: payments sent around the kill (from 2 s before to 5 s after) that needed a retry'
+SELECT home_region, count(*) AS payments, sum(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS retried,
+       round(max(extract(epoch FROM answered_at - sent_at))::numeric, 2) AS longest_seconds
+FROM answers WHERE sent_at BETWEEN :'killed'::timestamptz - interval '2 seconds' AND :'killed'::timestamptz + interval '5 seconds'
+GROUP BY 1 ORDER BY 1;
 \echo '== RPO: payments answered approved that the ledger does not hold as approved (must be 0)'
 SELECT count(*) AS approved_missing FROM answers a
 WHERE a.result = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account_id = a.account_id
@@ -296,14 +357,16 @@ main() {
     start_redis b "$B_IP"
     start_region a "$A_IP"
     start_region b "$B_IP"
+    start_front_door
     sleep 2
     log "region-b's API sees:"
     regions_view b "http://$B_IP:${PORT[api-b]}"
 
     local outcomes="$WORK_DIR/outcomes.csv"
-    log "drill: ${DEMO_SECONDS} s of payments from 6 accounts per region; cut region-a at +${CUT_AT} s, reconnect at +${RESTORE_AT} s"
+    log "drill: ${DEMO_SECONDS} s of payments from 6 accounts per region, plain clients of the front door; cut region-a at" \
+        "+${CUT_AT} s, reconnect at +${RESTORE_AT} s, kill the front door instance holding region-a's address at +${FRONT_DOOR_KILL_AT} s"
     $(nsx net) dotnet "$BUILD_DIR/drill/Payments.Drill.dll" \
-        --api "region-a=http://$A_IP:${PORT[api-a]}" --api "region-b=http://$B_IP:${PORT[api-b]}" \
+        --front-door "region-a=http://$FRONT_DOOR_A" --front-door "region-b=http://$FRONT_DOOR_B" \
         --seconds "$DEMO_SECONDS" --accounts 6 --run-id "$RUN_ID" --outcomes "$outcomes" &
     local drill=$!
     PIDS+=("$drill")
@@ -319,11 +382,21 @@ main() {
     restore_at="$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
     restore_region_a
     log ">>> RESTORED: region-a is reachable again"
+    sleep $((FRONT_DOOR_KILL_AT - RESTORE_AT))
+    local killed_at node
+    killed_at="$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
+    node="$(kill_front_door)"
+    log ">>> FRONT DOOR: the HAProxy of node $node (holding region-a's address) is SIGKILLed"
+    if ((NETNS)); then
+        sleep 3
+        log "region-a's address is now held by node $(front_door_holder payd-fd "$FRONT_DOOR_A")"
+    fi
     wait "$drill" || fail "the drill failed"
     log "region-b's API sees:"
     regions_view b "http://$B_IP:${PORT[api-b]}"
+    front_door_transitions
     cp "$outcomes" "$LOG_DIR/outcomes.csv"
-    check_ledger "$outcomes" "$cut_at" "$restore_at"
+    check_ledger "$outcomes" "$cut_at" "$restore_at" "$killed_at"
     log "done; logs in $LOG_DIR"
 }
 
