@@ -28,7 +28,8 @@ public static class ApiHosting
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
-        services.AddOpenApi(options => options.AddSchemaTransformer<ContractEnumSchemas>());
+        services.AddOpenApi(options => options.AddSchemaTransformer<ContractEnumSchemas>()
+            .AddDocumentTransformer<OpenApiContract>().AddOperationTransformer<OpenApiContract>());
         var readiness = services.AddHealthChecks().AddCheck<LocalClusterReadiness>("local-cluster", tags: [StoreHealthChecks.Ready]);
         if (builder.Configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres)
         {

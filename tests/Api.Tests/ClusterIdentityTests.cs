@@ -44,6 +44,31 @@ public sealed class ClusterIdentityTests
         Assert.Equal(("region-a", "payments"), (identity.Region, identity.ServiceId));
     }
 
+    [Fact]
+    public void Api_without_any_cluster_refuses_to_start_and_names_the_quick_look()
+    {
+        using var alone = new WebApplicationFactory<Program>();
+
+        var error = Assert.Throws<InvalidOperationException>(() => alone.CreateClient());
+
+        Assert.Contains("Payments:Clusters must give each region's cluster its Redis", error.Message);
+        Assert.Contains("Payments:EmbeddedSilo=true", error.Message);
+    }
+
+    [Fact]
+    public void Quick_look_refuses_to_start_beside_real_clusters()
+    {
+        using var mixed = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Payments:EmbeddedSilo", "true");
+            web.UseSetting("Payments:Clusters:region-a:Redis", TestRegion.UnreachableRedis);
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => mixed.CreateClient());
+
+        Assert.Contains("Payments:EmbeddedSilo runs the quick look without any server", error.Message);
+    }
+
     private static WebApplicationFactory<Program> Production(string? missing) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Production");

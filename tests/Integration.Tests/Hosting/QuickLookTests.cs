@@ -21,18 +21,31 @@ public sealed partial class QuickLookTests : IAsyncDisposable
     {
         var port = FreePort();
         var commands = ReadmeQuickLookCommands();
+        Assert.Contains("dotnet run --project Client.Api", commands);
         Assert.Contains(commands, command => command.Contains("/payments", StringComparison.Ordinal));
-        _api = StartQuickLook(port);
+        _api = Start("Client.Api", port);
         await WaitReadyAsync(port);
 
         var answers = new List<(string Command, int Status, string Body)>();
-        foreach (var command in commands)
+        foreach (var command in commands.Where(command => command.StartsWith("curl ", StringComparison.Ordinal)))
         {
             answers.Add(await CurlAsync(command.Replace("http://127.0.0.1:5080", $"http://127.0.0.1:{port}", StringComparison.Ordinal)));
         }
 
         Assert.All(answers, answer => Assert.True(answer.Status is >= 200 and < 300, $"{answer.Command}\n→ {answer.Status} {answer.Body}"));
         Assert.Contains(answers, answer => answer.Body.Contains("\"status\":\"approved\"", StringComparison.Ordinal));
+        AssertReadableLogs("warn: Payments.Api.Hosting.EmbeddedSilo");
+    }
+
+    [Fact]
+    public async Task Silo_run_alone_serves_its_health_and_logs_text_in_development()
+    {
+        var port = FreePort();
+
+        _api = Start("Silo", port);
+        await WaitReadyAsync(port);
+
+        AssertReadableLogs("warn: Payments.Silo[0]");
     }
 
     public async ValueTask DisposeAsync()
@@ -46,7 +59,15 @@ public sealed partial class QuickLookTests : IAsyncDisposable
         _api?.Dispose();
     }
 
-    /// <summary>The curl commands of the README's "Quick look" section, continuation lines joined.</summary>
+    /// <summary>The launch profile's Development console: one text line per record, not JSON.</summary>
+    private void AssertReadableLogs(string expectedLine)
+    {
+        var output = Output();
+        Assert.Contains(expectedLine, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(output.Split('\n'), line => line.TrimStart().StartsWith('{'));
+    }
+
+    /// <summary>The commands of the README's "Quick look" section, continuation lines joined.</summary>
     private List<string> ReadmeQuickLookCommands()
     {
         var readme = File.ReadAllText(Path.Combine(_root, "README.md"));
@@ -56,20 +77,21 @@ public sealed partial class QuickLookTests : IAsyncDisposable
         foreach (Match block in BashBlock().Matches(section))
         {
             var joined = block.Groups[1].Value.Replace("\\\n", " ", StringComparison.Ordinal);
-            commands.AddRange(joined.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("curl ", StringComparison.Ordinal)));
+            commands.AddRange(joined.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0));
         }
 
         return commands;
     }
 
-    private Process StartQuickLook(int port)
+    /// <summary><c>dotnet run --project <paramref name="project"/></c> with its launch profile, on free ports.</summary>
+    private Process Start(string project, int port)
     {
         // The test's own build configuration (Release in CI), already built with the test project.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
-            "run", "--no-build", "-c", configuration, "--project", "Client.Api", "--",
+            "run", "--no-build", "-c", configuration, "--project", project, "--",
             "--urls", $"http://127.0.0.1:{port}", $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}",
         })
         {
@@ -90,8 +112,8 @@ public sealed partial class QuickLookTests : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            Assert.False(_api!.HasExited, $"dotnet run exited:\n{Output()}");
-            Assert.True(waited.Elapsed < ReadyTimeout, $"not ready after {ReadyTimeout}:\n{Output()}");
+            Assert.False(_api!.HasExited, $"dotnet run exited:\n{Tail()}");
+            Assert.True(waited.Elapsed < ReadyTimeout, $"not ready after {ReadyTimeout}:\n{Tail()}");
             try
             {
                 if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
@@ -123,8 +145,14 @@ public sealed partial class QuickLookTests : IAsyncDisposable
     {
         lock (_output)
         {
-            return string.Join('\n', _output.TakeLast(40));
+            return string.Join('\n', _output);
         }
+    }
+
+    private string Tail()
+    {
+        var output = Output();
+        return output[^Math.Min(4000, output.Length)..];
     }
 
     private static async Task<(string Command, int Status, string Body)> CurlAsync(string command)

@@ -1,0 +1,93 @@
+using Payments.Hosting.Problems;
+
+namespace Payments.Api.Hosting;
+
+/// <summary>
+/// What the OpenAPI document says of each operation beyond its types (by operation name, <c>WithName</c>): the
+/// problem codes it answers besides those of every <c>/v1</c> operation (<see cref="OpenApiContract"/>), an example
+/// request body and an example answer. docs/api.md shows the same shapes.
+/// </summary>
+public static class OpenApiExamples
+{
+    /// <summary>One operation's problem codes and examples (JSON text; null when it has no body).</summary>
+    public sealed record Operation(string[] Problems, string? Request, string? Answer);
+
+    private const string Account = """
+        { "accountId": "acc-0001", "region": "region-a", "currency": "EUR", "status": "active", "balance": 98750, "version": 2,
+          "limits": { "perPayment": 50000,
+            "daily": { "limit": 100000, "spent": 1250, "periodStart": "2026-11-25T02:00:00+00:00", "resetsAt": "2026-11-26T02:00:00+00:00" },
+            "weekly": { "limit": 300000, "spent": 1250, "periodStart": "2026-11-23T02:00:00+00:00", "resetsAt": "2026-11-30T02:00:00+00:00" },
+            "monthly": { "limit": 800000, "spent": 1250, "periodStart": "2026-11-01T02:00:00+00:00", "resetsAt": "2026-12-01T02:00:00+00:00" } } }
+        """;
+
+    private const string Payment = """
+        { "paymentId": "pay-0001", "accountId": "acc-0001", "amount": 1250, "currency": "EUR", "merchant": "Boulangerie du Port",
+          "mcc": "5411", "status": "approved", "declineReason": null, "balanceAfter": 98750,
+          "createdAt": "2026-11-25T10:00:00+00:00", "decidedBy": "region-a" }
+        """;
+
+    private const string Region = """
+        { "region": "region-a", "local": true, "connected": true, "breaker": "closed", "forcedFailover": true, "takesTraffic": false,
+          "lastProbeLatencyMs": 0.9, "lastProbeAt": "2026-11-25T10:00:00+00:00", "unhealthySince": null, "lastFailure": null,
+          "servedBy": "region-b", "servedByFailover": true, "routingSetBy": "ops-alice", "routingSetAt": "2026-11-25T09:58:00+00:00" }
+        """;
+
+    private const string Rules = """
+        { "timeZone": "Europe/Paris", "resetHour": 3, "currency": "EUR", "maxPerPayment": 1000000,
+          "defaultLimits": { "perPayment": 50000, "daily": 100000, "weekly": 300000, "monthly": 800000 },
+          "blockedMccs": ["7995"], "version": 4, "calendarChange": null }
+        """;
+
+    private const string ApiKey = """
+        { "id": "0f3a9c2b7d4e5f61", "name": "till-12", "role": "terminal", "merchant": "Boulangerie du Port",
+          "createdAt": "2026-11-25T10:00:00+00:00", "createdBy": "dev-admin", "revokedAt": null, "revokedBy": null }
+        """;
+
+    public static IReadOnlyDictionary<string, Operation> ByName { get; } = new Dictionary<string, Operation>(StringComparer.Ordinal)
+    {
+        ["CreateAccount"] = new(
+            [ProblemCodes.AccountExists, ProblemCodes.UnknownRegion],
+            """
+            { "accountId": "acc-0001", "region": "region-a", "currency": "EUR", "initialBalance": 100000,
+              "limits": { "perPayment": 50000, "daily": 100000, "weekly": 300000, "monthly": 800000 } }
+            """,
+            Account),
+        ["GetAccount"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AccountNotFound], null, Account),
+        ["UpdateAccount"] = new([ProblemCodes.AccountNotFound], """{ "limits": { "daily": 5000 }, "status": "frozen" }""", Account),
+        ["CreatePayment"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 1250, "currency": "EUR", "merchant": "Boulangerie du Port", "mcc": "5411" }""",
+            Payment),
+        ["ListPayments"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AccountNotFound], null, $$"""{ "items": [ {{Payment}} ], "next": "41" }"""),
+        ["GetPayment"] = new([ProblemCodes.ValidationFailed, ProblemCodes.PaymentNotFound], null, Payment),
+        ["CreateDeposit"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 50000, "currency": "EUR", "reference": "salary-2026-11" }""",
+            """
+            { "depositId": "dep-0001", "accountId": "acc-0001", "amount": 50000, "currency": "EUR", "reference": "salary-2026-11",
+              "balanceAfter": 148750, "createdAt": "2026-11-25T10:05:00+00:00", "decidedBy": "region-a" }
+            """),
+        ["ListRegions"] = new([], null, $$"""{ "items": [ {{Region}} ] }"""),
+        ["SetRegionRouting"] = new([ProblemCodes.UnknownRegion], """{ "forceFailover": true }""", Region),
+        ["GetRegionRules"] = new([ProblemCodes.UnknownRegion], null, Rules),
+        ["PutRegionRules"] = new([ProblemCodes.UnknownRegion, ProblemCodes.VersionConflict], Rules.Replace("\"version\": 4", "\"version\": 3", StringComparison.Ordinal), Rules),
+        ["ListSettlements"] = new(
+            [ProblemCodes.ValidationFailed, ProblemCodes.UnknownRegion, ProblemCodes.SettlementsUnavailable],
+            null,
+            """
+            { "region": "region-a", "businessDate": "2026-11-24",
+              "run": { "region": "region-a", "businessDate": "2026-11-24", "accounts": 1, "startedAt": "2026-11-25T02:00:05+00:00", "finishedAt": "2026-11-25T02:00:09+00:00" },
+              "items": [ { "accountId": "acc-0001", "currency": "EUR", "approvedCount": 3, "approvedAmount": 4250, "declinedCount": 1, "depositCount": 0, "depositAmount": 0 } ],
+              "next": null }
+            """),
+        ["CreateApiKey"] = new(
+            [ProblemCodes.ApiKeyExists],
+            """{ "name": "till-12", "role": "terminal", "merchant": "Boulangerie du Port" }""",
+            """
+            { "id": "0f3a9c2b7d4e5f61", "name": "till-12", "role": "terminal", "merchant": "Boulangerie du Port",
+              "createdAt": "2026-11-25T10:00:00+00:00", "createdBy": "dev-admin", "key": "pk_0f3a9c2b7d4e5f61_…" }
+            """),
+        ["ListApiKeys"] = new([], null, $$"""{ "items": [ {{ApiKey}} ] }"""),
+        ["RevokeApiKey"] = new([ProblemCodes.ValidationFailed, ProblemCodes.ApiKeyNotFound], null, null),
+    };
+}
