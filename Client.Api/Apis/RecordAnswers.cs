@@ -29,8 +29,11 @@ public static class RecordAnswers
                 return ApiProblems.KeyReused();
             case RecordOutcome.Invalid:
                 return ApiProblems.Validation(errors);
-            default:
+            case RecordOutcome.Unavailable:
+            case RecordOutcome.Overloaded:
                 return ApiProblems.Unavailable(context);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "No HTTP answer for this outcome.");
         }
     }
 }

@@ -20,6 +20,12 @@ public static class EmbeddedSilo
             return builder;
         }
 
+        if (!builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is the quick look of the Development environment: nothing it records survives the process.");
+        }
+
         if (configuration.GetSection(ClusterSettings.Section).GetChildren().Any() || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
         {
             throw new InvalidOperationException(

@@ -37,6 +37,8 @@ public enum RecordOutcome
     Invalid = 4,
     /// <summary>The decision could not be made durable: nothing was approved.</summary>
     Unavailable = 5,
+    /// <summary>Too many requests already wait for this account: refused at once, nothing decided.</summary>
+    Overloaded = 6,
 }
 
 /// <summary>The outcome of a payment request.</summary>

@@ -12,17 +12,13 @@ using Payments.Regions;
 namespace Payments.Accounts;
 
 /// <summary>
-/// One account, with a group commit of its own. Orleans runs the grain's code on one thread at a time, so there is
-/// no lock; requests interleave only while one awaits the database. Payments that arrive while the account's last
-/// group is being made durable wait; when its turn comes, the next group is decided in arrival order, each on the
-/// state the previous ones leave, and appended to the ledger all together or not at all. Decisions are applied to
-/// memory only once durable, so memory is always a prefix of the ledger; a row whose seq is taken means another
-/// activation (another region) moved on, and this one catches up from the ledger before deciding again.
+/// One account: what it does, request by request. Orleans runs the grain's code on one thread at a time, so there is
+/// no lock; requests interleave only while one awaits the database. Every request that writes goes through the
+/// account's own <see cref="GroupCommit"/> (ADR 0010), which decides it on the state the requests before it leave and
+/// answers once its row is durable; the grain is the commit's <see cref="IAccountJournal"/>: its state and ledger.
 /// </summary>
 /// <remarks>
-/// Every step that reads or writes the ledger takes its turn in <see cref="_lane"/>, so a catch-up never races a
-/// commit. A hot account thus commits once per ledger round trip, whatever its number of terminals. A snapshot is
-/// written from a copy of the state, outside the lane: payments never wait for it.
+/// A snapshot is written from a copy of the state, outside the commit's turns: payments never wait for it.
 /// </remarks>
 [Reentrant]
 public sealed class AccountGrain(
@@ -35,18 +31,14 @@ public sealed class AccountGrain(
     IOptions<SnapshotOptions> snapshotOptions,
     DeepCopier<AccountState> copier,
     AccountMetrics metrics,
-    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable, IAccountJournal
 {
     private const string SnapshotReminder = "snapshot";
 
-    private const int MaxConflictRetries = 3;
 
-    // One group stays well under the ledger writer's batch and within what _recent remembers.
-    private const int MaxGroup = 128;
-    private readonly RecentEntries _recent = new(256);
-    private readonly AsyncLane _lane = new();
-    private readonly Queue<PendingRecord> _waiting = new();
-    private readonly Dictionary<string, PendingRecord> _waitingByKey = new(StringComparer.Ordinal);
+    // Four groups: past that, a request would wait several commits and likely outlive the API's deadline.
+    private const int MaxWaiting = 4 * GroupCommit.MaxGroup;
+    private GroupCommit _commits = null!;
     private long _snapshotSeq;
     private bool _snapshotting;
     private bool _reminderActive;
@@ -57,7 +49,9 @@ public sealed class AccountGrain(
     /// <summary>The live state; <c>snapshot.State</c> holds the copy last handed to storage.</summary>
     private AccountState State { get; set; } = null!;
 
-    private string AccountId => this.GetPrimaryKeyString();
+    public string AccountId => this.GetPrimaryKeyString();
+
+    AccountState IAccountJournal.State => State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +59,8 @@ public sealed class AccountGrain(
         await regions.Ready.WaitAsync(cancellationToken);
         State = snapshot.State;
         _snapshotSeq = State.LastSeq;
-        var replayed = await ReadLedgerAsync(() => CatchUpAsync(cancellationToken));
+        _commits = new GroupCommit(this, MaxWaiting, logger);
+        var replayed = await ReadLedgerAsync(_commits.CatchUpAsync);
         logger.LogDebug(
             "Account {AccountId} activated from snapshot seq {SnapshotSeq} and {Replayed} ledger rows after it",
             AccountId, _snapshotSeq, replayed);
@@ -81,13 +76,13 @@ public sealed class AccountGrain(
         }
     }
 
-    public Task<OpenAccountResult> OpenAsync(OpenAccountRequest request) => _lane.RunAsync(() => OpenInTurnAsync(request));
+    public Task<OpenAccountResult> OpenAsync(OpenAccountRequest request) => _commits.InTurnAsync(() => OpenInTurnAsync(request));
 
     public async Task<AccountView?> GetViewAsync()
     {
         // Another region may have written to this account since (a failover, a split brain): a read first takes in
         // the rows it missed, so what it shows is the ledger as of now. Usually none: one indexed lookup.
-        await _lane.RunAsync(() => ReadLedgerAsync(() => CatchUpAsync(CancellationToken.None)));
+        await _commits.InTurnAsync(() => ReadLedgerAsync(_commits.CatchUpAsync));
         if (!State.Exists)
         {
             DeactivateOnIdle();
@@ -119,17 +114,17 @@ public sealed class AccountGrain(
         {
             if (!await ledger.OpenAccountAsync(open, CancellationToken.None))
             {
-                await CatchUpAsync(CancellationToken.None);
+                await _commits.CatchUpAsync();
                 return new(OpenOutcome.AlreadyExists, null, null);
             }
         }
         catch (Exception ex)
         {
-            GiveUpActivation(ex);
+            GiveUp(ex);
             return new(OpenOutcome.Unavailable, null, null);
         }
 
-        State.Apply(open);
+        _commits.Apply([open]);
         await SaveSnapshotAsync();
         return new(OpenOutcome.Created, View(), null);
     }
@@ -149,7 +144,7 @@ public sealed class AccountGrain(
             return new(RecordOutcome.Invalid, null, errors);
         }
 
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Pay(account, rules, stamp, request));
         metrics.RecordPayment(outcome, entry, Stopwatch.GetElapsedTime(started));
         return new(outcome, entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null, null);
@@ -169,7 +164,7 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, entry) = await RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Deposit(account, rules, stamp, request));
         return new(outcome, entry?.Kind == EntryKind.Deposit ? entry.ToDeposit() : null, null);
     }
@@ -188,7 +183,7 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        var (outcome, _) = await RecordAsync(null, RequestFingerprint.Of(update),
+        var (outcome, _) = await _commits.RecordAsync(null, RequestFingerprint.Of(update),
             (account, stamp) => AccountDecisions.Update(account, rules, stamp, update));
         return outcome == RecordOutcome.Created
             ? new(UpdateOutcome.Updated, View(), null)
@@ -216,7 +211,7 @@ public sealed class AccountGrain(
             return null;
         }
 
-        var entry = _recent.TryGet(paymentId, out var recent)
+        var entry = _commits.TryGetRecent(paymentId, out var recent)
             ? recent
             : await ReadLedgerAsync(() => ledger.FindAsync(AccountId, paymentId, CancellationToken.None));
         return entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null;
@@ -241,175 +236,6 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
-    /// Queues a request for the account's next group commit and answers once its row is durable. A retry of an
-    /// earlier request replays the stored row instead; a retry that arrives while its first is still waiting shares
-    /// the first one's answer.
-    /// </summary>
-    private async Task<(RecordOutcome Outcome, LedgerEntry? Entry)> RecordAsync(
-        string? idempotencyKey, string fingerprint, DecideEntry decide)
-    {
-        if (idempotencyKey is not null)
-        {
-            if (_recent.TryGet(idempotencyKey, out var seen))
-            {
-                return Replay(seen, fingerprint);
-            }
-
-            if (_waitingByKey.TryGetValue(idempotencyKey, out var first))
-            {
-                // Once the first is answered its row is in _recent, or its key is free again: start over.
-                await first.Completion.Task;
-                return await RecordAsync(idempotencyKey, fingerprint, decide);
-            }
-        }
-
-        var pending = new PendingRecord(idempotencyKey, fingerprint, decide);
-        _waiting.Enqueue(pending);
-        if (idempotencyKey is not null)
-        {
-            _waitingByKey.Add(idempotencyKey, pending);
-        }
-
-        // Requests that queued behind an earlier turn are usually in its group already: their own turn is then empty.
-        await _lane.RunAsync(() => pending.IsAnswered ? Task.CompletedTask : CommitWaitingAsync());
-        return await pending.Completion.Task;
-    }
-
-    /// <summary>
-    /// Decides what is waiting, in arrival order, on a copy of the state, makes it durable as one append, and only
-    /// then applies it and answers. When the append is refused, the ledger settles it: rows whose key is already
-    /// there are replays; the others are decided again on the caught-up state.
-    /// </summary>
-    private async Task CommitWaitingAsync()
-    {
-        var group = new List<PendingRecord>();
-        while (group.Count < MaxGroup && _waiting.TryDequeue(out var next))
-        {
-            group.Add(next);
-        }
-
-        for (var attempt = 0; group.Count > 0; attempt++)
-        {
-            if (attempt > MaxConflictRetries)
-            {
-                logger.LogWarning("Account {AccountId}: seq still contended after {Retries} catch-ups", AccountId, MaxConflictRetries);
-                Answer(group, (RecordOutcome.Unavailable, null));
-                return;
-            }
-
-            var entries = DecideGroup(group);
-            if (entries.Count == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                if (await writer.AppendAsync(entries))
-                {
-                    foreach (var entry in entries)
-                    {
-                        State.Apply(entry);
-                        _recent.Add(entry);
-                    }
-
-                    metrics.RecordGroup(entries.Count);
-                    for (var i = 0; i < group.Count; i++)
-                    {
-                        Answer(group[i], (RecordOutcome.Created, entries[i]));
-                    }
-
-                    await EnsureSnapshotReminderAsync();
-                    return;
-                }
-
-                // A seq or an entry id is taken: another activation wrote to this account, or a key is a retry of
-                // a request older than this activation's memory.
-                foreach (var keyed in group.Where(p => p.IdempotencyKey is not null).ToList())
-                {
-                    if (await ledger.FindAsync(AccountId, keyed.IdempotencyKey!, CancellationToken.None) is { } existing)
-                    {
-                        Answer(keyed, Replay(existing, keyed.Fingerprint));
-                        group.Remove(keyed);
-                    }
-                }
-
-                await CatchUpAsync(CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                GiveUpActivation(ex);
-                Answer(group, (RecordOutcome.Unavailable, null));
-                return;
-            }
-        }
-    }
-
-    /// <summary>The group's rows, each decided on the state the ones before it leave; a request whose decision throws answers alone.</summary>
-    private List<LedgerEntry> DecideGroup(List<PendingRecord> group)
-    {
-        var draft = copier.Copy(State);
-        var entries = new List<LedgerEntry>(group.Count);
-        foreach (var pending in group.ToList())
-        {
-            try
-            {
-                var entry = pending.Decide(draft, new RowStamp(AccountId, pending.EntryId, pending.Fingerprint, Now(), silo.Name));
-                draft.Apply(entry);
-                entries.Add(entry);
-            }
-            catch (Exception ex)
-            {
-                Forget(pending);
-                pending.Completion.TrySetException(ex);
-                group.Remove(pending);
-            }
-        }
-
-        return entries;
-    }
-
-    private void Answer(List<PendingRecord> group, (RecordOutcome, LedgerEntry?) answer)
-    {
-        foreach (var pending in group)
-        {
-            Answer(pending, answer);
-        }
-    }
-
-    private void Answer(PendingRecord pending, (RecordOutcome, LedgerEntry?) answer)
-    {
-        Forget(pending);
-        pending.Completion.TrySetResult(answer);
-    }
-
-    private void Forget(PendingRecord pending)
-    {
-        if (pending.IdempotencyKey is not null)
-        {
-            _waitingByKey.Remove(pending.IdempotencyKey);
-        }
-    }
-
-    private static (RecordOutcome, LedgerEntry?) Replay(LedgerEntry stored, string fingerprint) =>
-        string.Equals(stored.RequestHash, fingerprint, StringComparison.Ordinal)
-            ? (RecordOutcome.Replayed, stored)
-            : (RecordOutcome.KeyReused, null);
-
-    /// <summary>Applies the ledger rows this activation has not seen yet; returns how many.</summary>
-    private async Task<int> CatchUpAsync(CancellationToken cancellationToken)
-    {
-        var rows = await ledger.ReadAfterAsync(AccountId, State.LastSeq, cancellationToken);
-        foreach (var entry in rows)
-        {
-            State.Apply(entry);
-            _recent.Add(entry);
-        }
-
-        return rows.Count;
-    }
-
-    /// <summary>
     /// A ledger read that the store cannot answer becomes the contract's <see cref="AccountUnavailableException"/>
     /// (the API answers 503), rather than a database exception that the caller may not even be able to deserialize.
     /// </summary>
@@ -430,10 +256,28 @@ public sealed class AccountGrain(
     /// Memory may now disagree with the ledger (a commit whose outcome is unknown): drop this activation so the next
     /// request rebuilds it from the snapshot and the ledger.
     /// </summary>
-    private void GiveUpActivation(Exception ex)
+    public void GiveUp(Exception ex)
     {
         logger.LogWarning(ex, "Account {AccountId}: ledger unavailable, deactivating", AccountId);
         DeactivateOnIdle();
+    }
+
+    AccountState IAccountJournal.Copy(AccountState state) => copier.Copy(state);
+
+    RowStamp IAccountJournal.Stamp(string entryId, string requestHash) => new(AccountId, entryId, requestHash, Now(), silo.Name);
+
+    Task<bool> IAccountJournal.AppendAsync(IReadOnlyList<LedgerEntry> rows) => writer.AppendAsync(rows);
+
+    Task<IReadOnlyList<LedgerEntry>> IAccountJournal.FindAsync(IReadOnlyCollection<string> entryIds) =>
+        ledger.FindManyAsync(AccountId, entryIds, CancellationToken.None);
+
+    Task<IReadOnlyList<LedgerEntry>> IAccountJournal.ReadAfterAsync(long seq) =>
+        ledger.ReadAfterAsync(AccountId, seq, CancellationToken.None);
+
+    async Task IAccountJournal.CommittedAsync(IReadOnlyList<LedgerEntry> rows)
+    {
+        metrics.RecordGroup(rows.Count);
+        await EnsureSnapshotReminderAsync();
     }
 
     private async Task EnsureSnapshotReminderAsync()

@@ -64,7 +64,7 @@ public sealed class AccountMetrics : IDisposable
             case RecordOutcome.Replayed:
                 _replays.Add(1, _region);
                 break;
-            case RecordOutcome.Unavailable:
+            case RecordOutcome.Unavailable or RecordOutcome.Overloaded:
                 _unavailable.Add(1, _region);
                 break;
         }

@@ -19,6 +19,9 @@ public interface ILedgerStore
     /// <summary>The row with this entry id, if any.</summary>
     Task<LedgerEntry?> FindAsync(string accountId, string entryId, CancellationToken cancellationToken);
 
+    /// <summary>The rows among these entry ids that exist, in one query.</summary>
+    Task<IReadOnlyList<LedgerEntry>> FindManyAsync(string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken);
+
     /// <summary>Rows of one kind, newest first, strictly before <paramref name="beforeSeq"/> when given.</summary>
     Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken);

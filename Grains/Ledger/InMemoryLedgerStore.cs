@@ -60,6 +60,10 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         }
     }
 
+    public Task<IReadOnlyList<LedgerEntry>> FindManyAsync(
+        string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken) =>
+        Query(accountId, rows => entryIds.Select(id => rows.ById.GetValueOrDefault(id)).OfType<LedgerEntry>().ToList());
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values

@@ -154,6 +154,16 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             command => command.Parameters.AddWithValue("entry_id", entryId),
             accountId, cancellationToken)).SingleOrDefault();
 
+    public Task<IReadOnlyList<LedgerEntry>> FindManyAsync(
+        string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND entry_id = ANY(@entry_ids)",
+            command => command.Parameters.Add(new NpgsqlParameter<string[]>("entry_ids", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = [.. entryIds],
+            }),
+            accountId, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         QueryAsync(

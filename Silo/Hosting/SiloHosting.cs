@@ -13,6 +13,14 @@ public static class SiloHosting
     public static WebApplicationBuilder AddPaymentsSilo(this WebApplicationBuilder builder)
     {
         var settings = SiloSettings.From(builder.Configuration);
+        if (settings.Embedded && !builder.Environment.IsDevelopment())
+        {
+            // Without Redis a silo is a cluster of one with nothing shared: in Production, a missing setting, not a choice.
+            throw new InvalidOperationException(
+                "ConnectionStrings:Redis is not set: a silo keeps its cluster's membership and reminders in its region's " +
+                "Redis (ConnectionStrings__Redis=host:port). The embedded mode, without it, runs only in the Development environment.");
+        }
+
         builder.Services.AddSingleton(settings);
         builder.Services.AddClusterIdentity();
         builder.Services.AddPaymentsGrains(builder.Configuration);

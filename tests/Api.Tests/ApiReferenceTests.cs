@@ -20,7 +20,7 @@ public sealed partial class ApiReferenceTests(ApiFixture fixture)
             .Where(route => !Regex.IsMatch(Reference, $"`{Regex.Escape(route)}[`?]"))
             .ToList();
 
-        Assert.True(missing.Count == 0, "docs/api.md does not describe: " + string.Join(", ", missing));
+        Assert.True(missing.Count == 0, "docs/api.md does not describe (write each as `METHOD /v1/path`): " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -69,6 +69,16 @@ public sealed class ClusterIdentityTests
         Assert.Contains("Payments:EmbeddedSilo runs the quick look without any server", error.Message);
     }
 
+    [Fact]
+    public void Quick_look_refuses_to_start_outside_development()
+    {
+        using var production = Production(missing: null).WithWebHostBuilder(web => web.UseSetting("Payments:EmbeddedSilo", "true"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => production.CreateClient());
+
+        Assert.Contains("is the quick look of the Development environment", error.Message);
+    }
+
     private static WebApplicationFactory<Program> Production(string? missing) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Production");

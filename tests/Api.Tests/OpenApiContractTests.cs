@@ -59,7 +59,8 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
             }
         }
 
-        Assert.True(missing.Count == 0, string.Join("; ", missing));
+        Assert.True(missing.Count == 0,
+            "Give each operation its entry in Client.Api/Hosting/OpenApiExamples.cs (problems, request, answer); missing: " + string.Join("; ", missing));
     }
 
     [Fact]

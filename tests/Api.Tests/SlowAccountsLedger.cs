@@ -28,6 +28,10 @@ public sealed class SlowAccountsLedger(ILedgerStore inner) : ILedgerStore
     public Task<LedgerEntry?> FindAsync(string accountId, string entryId, CancellationToken cancellationToken) =>
         inner.FindAsync(accountId, entryId, cancellationToken);
 
+    public Task<IReadOnlyList<LedgerEntry>> FindManyAsync(
+        string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken) =>
+        inner.FindManyAsync(accountId, entryIds, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         inner.PageAsync(accountId, kind, beforeSeq, limit, cancellationToken);

@@ -1,3 +1,4 @@
+using Payments.Integration.Tests.Infrastructure;
 using Payments.K8s.Tests.Infrastructure;
 
 namespace Payments.K8s.Tests;
@@ -84,6 +85,26 @@ public sealed class ThreeRegionTopologyTests : IClassFixture<ThreeRegionTopology
         // The data overlay names no region: it renders the same with three regions as with two.
         Assert.Equal([RenderedManifests.DataOverlay, RenderedManifests.MonitoringOverlay, .. AllRegions], _manifests.Overlays.Order(StringComparer.Ordinal));
         Assert.Equal(new RenderedManifests().Yaml[RenderedManifests.DataOverlay], _manifests.Yaml[RenderedManifests.DataOverlay]);
+    }
+
+    [Fact]
+    public void The_local_topology_and_the_kubernetes_overlays_name_the_same_regions()
+    {
+        // topology/local.topology lists the local regions (scripts, fixtures); k8s/regions and the region overlays list
+        // the Kubernetes ones: a region added to one and not the other is caught here.
+        var local = LocalTopology.Read(RepositoryRoot.Combine("topology", "local.topology"), portOffset: 0);
+        var rules = File.ReadAllLines(RepositoryRoot.Combine("k8s", "regions", "rules.env"))
+            .Select(line => line.Split("__", StringSplitOptions.None))
+            .Where(parts => parts.Length > 2 && parts[0] == "Payments" && parts[1] == "Regions")
+            .Select(parts => parts[2])
+            .Distinct();
+
+        var overlays = Directory.GetDirectories(RepositoryRoot.Combine("k8s", "overlays")).Select(Path.GetFileName)
+            .Except([RenderedManifests.DataOverlay, RenderedManifests.MonitoringOverlay]);
+
+        Assert.Equal(RenderedManifests.RegionOverlays.Order(StringComparer.Ordinal), overlays.Order(StringComparer.Ordinal));
+        Assert.Equal(RenderedManifests.RegionOverlays.Order(StringComparer.Ordinal), local.Regions.Order(StringComparer.Ordinal));
+        Assert.Equal(RenderedManifests.RegionOverlays.Order(StringComparer.Ordinal), rules.Order(StringComparer.Ordinal));
     }
 
     /// <summary>A copy of k8s/ with region-c added, rendered once for the class.</summary>

@@ -19,6 +19,8 @@ public sealed class SiloIdentityTests
         using var production = new WebApplicationFactory<SiloSettings>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
+            // Nothing listens there: the silo stops before it would connect.
+            web.UseSetting("ConnectionStrings:Redis", "127.0.0.1:1");
             foreach (var (key, value) in new[] { ("Payments:Region", "region-a"), ("Payments:ServiceId", "payments") })
             {
                 if (key != missing)
@@ -31,5 +33,20 @@ public sealed class SiloIdentityTests
         var error = Assert.Throws<OptionsValidationException>(() => production.CreateClient());
 
         Assert.Contains($"{missing} is not set", error.Message);
+    }
+
+    [Fact]
+    public void Production_silo_without_redis_refuses_to_start_rather_than_run_alone_in_memory()
+    {
+        using var production = new WebApplicationFactory<SiloSettings>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("Payments:Region", "region-a");
+            web.UseSetting("Payments:ServiceId", "payments");
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => production.CreateClient());
+
+        Assert.Contains("ConnectionStrings:Redis is not set", error.Message);
     }
 }
