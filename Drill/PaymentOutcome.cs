@@ -6,6 +6,7 @@ public sealed record DrillAccount(string AccountId, string Region);
 /// <summary>
 /// The final answer a terminal got for one payment after its retries with the same Idempotency-Key:
 /// <c>approved</c> or <c>declined</c> (with the deciding region), or <c>unanswered</c> when the retry budget ran out.
+/// <paramref name="AnsweredBy"/> is the region whose API gave the final answer (behind a front door, the one it chose).
 /// </summary>
 public sealed record PaymentOutcome(
     string AccountId,

@@ -6,24 +6,27 @@ using System.Text.Json.Nodes;
 namespace Payments.Drill;
 
 /// <summary>
-/// A card terminal (or the gateway in front of many): sends a payment to its region's API and, when that API cannot
-/// be reached, to the other region's; answers 503 and unreachable APIs are retried with the same Idempotency-Key
-/// until a decision comes back or the retry budget is spent.
+/// A card terminal (or the gateway in front of many): sends a payment to its region's address and retries answers 5xx
+/// and unreachable addresses with the same Idempotency-Key until a decision comes back or the retry budget is spent.
+/// In <see cref="TerminalMode.Failover"/> it sends to the other region's API while its own cannot be reached; in
+/// <see cref="TerminalMode.Plain"/> it only ever uses its region's address (a front door that does the failover).
 /// </summary>
 public sealed class PaymentTerminal : IDisposable
 {
+    /// <summary>The response header in which the front door names the region whose API answered.</summary>
+    public const string FrontDoorApiHeader = "X-Front-Door-Api";
+
     private readonly HttpClient _http;
     private readonly IReadOnlyDictionary<string, Uri> _apis;
     private readonly TerminalOptions _options;
-    private readonly Dictionary<string, DateTimeOffset> _quarantinedUntil = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _failuresInARow = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly IAddressChoice _choice;
 
-    /// <param name="apis">Each region's API base address.</param>
+    /// <param name="apis">Each region's base address: its API, or its front door.</param>
     public PaymentTerminal(IReadOnlyDictionary<string, Uri> apis, string terminalKey, TerminalOptions options)
     {
         _apis = apis;
         _options = options;
+        _choice = IAddressChoice.For(options.Mode, apis.Keys, options.ApiQuarantine);
         _http = new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = options.ConnectTimeout,
@@ -42,16 +45,16 @@ public sealed class PaymentTerminal : IDisposable
         while (DateTimeOffset.UtcNow - sentAt < _options.RetryBudget)
         {
             attempts++;
-            var region = PickApi(preferred);
+            var region = _choice.Choose(preferred);
             try
             {
                 using var response = await _http.SendAsync(Request(region, account.AccountId, key, amount));
-                Reached(region);
+                _choice.Reached(region);
                 if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
                 {
                     var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
                     return new PaymentOutcome(account.AccountId, account.Region, key, amount, (string)body["status"]!,
-                        (string?)body["decidedBy"], region, sentAt, DateTimeOffset.UtcNow, attempts);
+                        (string?)body["decidedBy"], AnsweredBy(response, region), sentAt, DateTimeOffset.UtcNow, attempts);
                 }
 
                 if ((int)response.StatusCode < 500)
@@ -62,7 +65,7 @@ public sealed class PaymentTerminal : IDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                Quarantine(region);
+                _choice.Unreachable(region);
             }
 
             await Task.Delay(_options.RetryDelay);
@@ -84,32 +87,8 @@ public sealed class PaymentTerminal : IDisposable
         return request;
     }
 
-    private string PickApi(string preferred)
-    {
-        lock (_lock)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var order = _apis.Keys.OrderBy(r => r == preferred ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
-            return order.FirstOrDefault(r => !_quarantinedUntil.TryGetValue(r, out var until) || until <= now) ?? preferred;
-        }
-    }
-
-    // Each failure in a row doubles the time the API is kept aside (up to 8 times), so that a region that stays down
-    // costs its terminals one timed-out request now and then rather than one every quarantine.
-    private void Quarantine(string region)
-    {
-        lock (_lock)
-        {
-            var failures = _failuresInARow[region] = _failuresInARow.GetValueOrDefault(region) + 1;
-            _quarantinedUntil[region] = DateTimeOffset.UtcNow + (_options.ApiQuarantine * (1 << Math.Min(failures - 1, 3)));
-        }
-    }
-
-    private void Reached(string region)
-    {
-        lock (_lock)
-        {
-            _failuresInARow.Remove(region);
-        }
-    }
+    // A front door names the API that answered (HAProxy's server name is the API's region); without one, the API
+    // answering is the one the request was sent to.
+    private static string AnsweredBy(HttpResponseMessage response, string region) =>
+        response.Headers.TryGetValues(FrontDoorApiHeader, out var values) ? values.First() : region;
 }

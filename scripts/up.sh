@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Brings both regions up on this machine and leaves them serving, as topology/local.topology describes them: etcd,
 # PostgreSQL under Patroni (a primary and a synchronous standby), per region a Redis primary and replica watched by
-# sentinels, two silos and one API (region-a http://127.0.0.1:5080, region-b http://127.0.0.1:5081).
+# sentinels, two silos and one API (region-a http://127.0.0.1:5080, region-b http://127.0.0.1:5081), and the front
+# door in front of the APIs (two HAProxy instances; region-a http://127.0.0.1:8080, region-b http://127.0.0.1:8081).
 # Stop everything with scripts/down.sh. Logs are in .data/logs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/front-door.sh"
 cd "$ROOT_DIR"
 
 "$ROOT_DIR/scripts/services.sh" start
+front_door_install
 mkdir -p "$RUN_DIR" "$LOG_DIR"
-for name in $(members api) $(members silo); do
+for name in $(members front-door) $(members api) $(members silo); do
     stop_process "$name"
 done
 POSTGRES="$(postgres_connection)"
@@ -51,9 +54,27 @@ for name in $(members silo) $(members api); do
     wait_ready "$name" "http://127.0.0.1:$(port "$name" http)/health/ready"
 done
 
-cat <<'TXT'
+front_doors="" apis="" instances=()
+for name in $(members api); do
+    front_doors+=" $(site_of "$name")=127.0.0.1:$(port "$name" front-door)"
+    apis+=" $(site_of "$name")=127.0.0.1:$(port "$name" http)"
+done
+for name in $(members front-door); do
+    instances+=("$name=$(port "$name" stats)")
+done
+front_door_start_loopback "$RUN_DIR" "$LOG_DIR" "$front_doors" "$apis" "${instances[@]}"
+for name in $(members front-door); do
+    wait_ready "$name" "http://127.0.0.1:$(port "$name" stats)/health/ready"
+done
 
-Payments is up: region-a API http://127.0.0.1:5080, region-b API http://127.0.0.1:5081 (dev keys).
+printf "\nPayments is up (dev keys). Clients use the front door (each region's API, the other region's as backup):\n"
+for name in $(members api); do
+    printf '  %s http://127.0.0.1:%s (API http://127.0.0.1:%s)\n' "$(site_of "$name")" "$(port "$name" front-door)" "$(port "$name" http)"
+done
+for name in $(members front-door); do
+    printf '  %s stats: http://127.0.0.1:%s\n' "$name" "$(port "$name" stats)"
+done
+cat <<'TXT'
 Try it:
   curl -s -X POST http://127.0.0.1:5080/v1/accounts -H 'Authorization: Bearer dev-admin-key' \
        -H 'Content-Type: application/json' \

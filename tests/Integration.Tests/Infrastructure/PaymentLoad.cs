@@ -22,7 +22,7 @@ public sealed record Answered(
 {
     public int FinalStatus => Attempts[^1].Status;
 
-    /// <summary>Attempts that got no answer or a 503 before the final one.</summary>
+    /// <summary>Attempts that got no answer or a 502, 503 or 504 before the final one.</summary>
     public int Retries => Attempts.Count - 1;
 }
 
@@ -43,7 +43,7 @@ public static class AnswersReport
 
 /// <summary>
 /// Merchant terminals and a back office sending payments and deposits through one API at the same time, the way real
-/// clients do: every request carries an Idempotency-Key, and a request that gets no answer or a 503 is sent again,
+/// clients do: every request carries an Idempotency-Key, and a request that gets no answer or a 502, 503 or 504 is sent again,
 /// same key and same body, until it gets any other answer. The final answers are kept for the test to hold against
 /// the ledger.
 /// </summary>
@@ -62,10 +62,10 @@ public sealed class PaymentLoad : IAsyncDisposable
     private TaskCompletionSource _gate = Opened();
     private int _parked;
 
-    private PaymentLoad(AppProcess api, IReadOnlyList<string> accounts, LoadProfile profile)
+    private PaymentLoad(Func<string, HttpClient> client, IReadOnlyList<string> accounts, LoadProfile profile)
     {
-        _terminal = api.CreateClient(PaymentsTopology.TerminalKey);
-        _admin = api.CreateClient(PaymentsTopology.AdminKey);
+        _terminal = client(PaymentsTopology.TerminalKey);
+        _admin = client(PaymentsTopology.AdminKey);
         _accounts = accounts;
         _profile = profile;
     }
@@ -76,9 +76,16 @@ public sealed class PaymentLoad : IAsyncDisposable
     public int AnsweredCount => _answers.Count;
 
     /// <summary>Starts <see cref="LoadProfile.Terminals"/> terminals against <paramref name="api"/>.</summary>
-    public static PaymentLoad Start(AppProcess api, IReadOnlyList<string> accounts, LoadProfile profile)
+    public static PaymentLoad Start(AppProcess api, IReadOnlyList<string> accounts, LoadProfile profile) =>
+        Start(api.CreateClient, accounts, profile);
+
+    /// <summary>Starts <see cref="LoadProfile.Terminals"/> terminals against <paramref name="address"/>, e.g. a front door.</summary>
+    public static PaymentLoad Start(Uri address, IReadOnlyList<string> accounts, LoadProfile profile) =>
+        Start(apiKey => RunningRegion.Client(address, apiKey), accounts, profile);
+
+    private static PaymentLoad Start(Func<string, HttpClient> client, IReadOnlyList<string> accounts, LoadProfile profile)
     {
-        var load = new PaymentLoad(api, accounts, profile);
+        var load = new PaymentLoad(client, accounts, profile);
         for (var i = 0; i < profile.Terminals; i++)
         {
             var terminal = i;
@@ -211,7 +218,8 @@ public sealed class PaymentLoad : IAsyncDisposable
             using (response)
             {
                 attempts.Add(new Attempt((int)response.StatusCode, DateTimeOffset.UtcNow));
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                // 502 and 504 come from a proxy in front of the API (a front door) that lost its answer.
+                if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout)
                 {
                     await RetryLaterAsync(elapsed, key, RetryAfter(response));
                     continue;

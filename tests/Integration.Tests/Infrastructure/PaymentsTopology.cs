@@ -20,6 +20,9 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
 
     public IReadOnlyList<AppProcess> Processes => _processes;
 
+    /// <summary>Where the topology's processes write their output (and a front door its configuration).</summary>
+    public string LogDirectory => Path.Combine(servers.RepositoryRoot, ".artifacts", "it-logs", ServiceId);
+
     /// <summary>Starts a silo of <paramref name="region"/> ("region-a" or "region-b") and waits until it has joined.</summary>
     /// <param name="settings">Extra configuration as environment variables, e.g. <c>Payments__Snapshots__Period</c>.</param>
     public async Task<AppProcess> StartSiloAsync(string region, IReadOnlyDictionary<string, string>? settings = null)
@@ -86,8 +89,7 @@ public sealed class PaymentsTopology(RealServers servers) : IAsyncDisposable
             startInfo.Environment[key] = value;
         }
 
-        var process = new AppProcess(name, region, httpPort, startInfo,
-            Path.Combine(servers.RepositoryRoot, ".artifacts", "it-logs", ServiceId));
+        var process = new AppProcess(name, region, httpPort, startInfo, LogDirectory);
         _processes.Add(process);
         return process;
     }
