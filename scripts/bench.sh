@@ -19,13 +19,6 @@ LOGS="$OUT/logs"
 NOTE="${BENCH_NOTE:-nothing else was known to run.}"
 SILO_COUNT="${BENCH_SILOS:-1}"
 DURATION="${BENCH_DURATION:-20}"
-# The replicated store of scripts/services.sh (a primary and its synchronous standby, as production runs), the same for
-# Payments and the baseline, through the same multi-host connection string. PostgreSQL allows 200 connections and other
-# work shares it: each pool is capped (a silo has two: ledger and storage).
-PAYMENTS_DB="$(postgres_connection payments_loadgen);Maximum Pool Size=40"
-BASELINE_DB="$(postgres_connection payments_baseline);Maximum Pool Size=40"
-INPROCESS_DB="$(postgres_connection payments_inprocess);Maximum Pool Size=40"
-REDIS="$(redis_connection region-a)"
 SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
 ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -48,11 +41,22 @@ stop_started() {
         kill -KILL "$pid" 2>/dev/null || true
     done
 }
-trap stop_started EXIT
+trap 'stop_started; "$ROOT_DIR/scripts/services.sh" destroy >/dev/null' EXIT
+
+# The replicated store of scripts/services.sh (a primary and its synchronous standby, as production runs), the same for
+# Payments and the baseline, through the same multi-host connection string: an instance of the benchmark's own (its
+# ports and folder, never scripts/up.sh's), destroyed at the end. PostgreSQL allows 200 connections and other work
+# shares it: each pool is capped (a silo has two: ledger and storage).
+export PAYMENTS_INSTANCE="bench-$$" PAYMENTS_PORT_OFFSET=auto
+PORT_OFFSET="$("$ROOT_DIR/scripts/services.sh" start | tee /dev/stderr | sed -n 's/^port offset: //p')"
+[[ -n "$PORT_OFFSET" ]] || { echo "the benchmark's servers did not start" >&2; exit 1; }
+PAYMENTS_DB="$(postgres_connection payments_loadgen);Maximum Pool Size=40"
+BASELINE_DB="$(postgres_connection payments_baseline);Maximum Pool Size=40"
+INPROCESS_DB="$(postgres_connection payments_inprocess);Maximum Pool Size=40"
+REDIS="$(redis_connection region-a)"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-"$ROOT_DIR/scripts/services.sh" start
 rm -rf "$LOGS"
 mkdir -p "$BIN" "$LOGS"
 

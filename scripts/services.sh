@@ -6,7 +6,7 @@
 #   scripts/services.sh start | stop | status | destroy | connections      (destroy: kill all, delete the data)
 #   scripts/services.sh start-postgres | stop-postgres        every PostgreSQL node (an outage of the whole store)
 #   scripts/services.sh start-redis a|b | stop-redis a|b      one region's Redis nodes
-#   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node>
+#   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node> | render <folder>
 #   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site>
 #
 # start starts whatever is not running (after a kill, a killed PostgreSQL node rejoins as a standby, rewound by
@@ -114,6 +114,19 @@ wait_until() {
 
 alive() { [[ -s "$1" ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
+# ensure_ports_free <member> <key...>: a member about to start must find its ports free. Another process on one of
+# them (another checkout's servers, an older script's PostgreSQL) would otherwise be taken for this member.
+ensure_ports_free() {
+    local member="$1" key number
+    shift
+    for key in "$@"; do
+        number="$(port "$member" "$key")"
+        if $(in_site "$member") ss -Hltn "sport = :$number" 2>/dev/null | grep -q .; then
+            fail "$member: port $number is taken by another process (another checkout's servers?); stop it, or start another instance (PAYMENTS_INSTANCE, PAYMENTS_PORT_OFFSET=auto)"
+        fi
+    done
+}
+
 # ---------- the instance: its folder and its ports ----------
 
 path_key() { printf '%s' "$ROOT_DIR/$INSTANCE" | cksum | cut -d' ' -f1; }
@@ -194,15 +207,15 @@ etcd_endpoints() {
 etcdctl_run() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=3 etcdctl --endpoints="$(etcd_endpoints)" --command-timeout=3s "$@"; }
 
 start_etcd() {
-    local member="$1" dir="$DATA_DIR/$1" cluster="" other
+    local member="$1" dir="$DATA_DIR/$1"
     alive "$dir/pid" && return 0
-    for other in $(members etcd); do cluster+="${cluster:+,}$other=http://$(endpoint "$other" peer)"; done
+    ensure_ports_free "$member" client peer
     mkdir -p "$dir"
     # A loaded 2-core machine: heartbeats every 200 ms, a leader lost after 2 s (etcd's tuning guide: 10 × heartbeat).
     $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" \
         --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
         --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
-        --initial-cluster "$cluster" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
+        --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
         --heartbeat-interval 200 --election-timeout 2000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
     printf '%s\n' "$!" >"$dir/pid"
     say "etcd $member: started on $(endpoint "$member" client)"
@@ -314,6 +327,7 @@ guard_patroni() {
 start_patroni() {
     local node="$1" dir="$DATA_DIR/$1"
     alive "$dir/guard.pid" && alive "$dir/patroni.pid" && return 0
+    ensure_ports_free "$node" port rest
     mkdir -p "$dir"
     rm -f "$dir/stopping"
     write_patroni_config "$node"
@@ -446,7 +460,7 @@ sentinel_ask() {
 # The region's current primary as "host port": the sentinels' view, or the region's first node before they run.
 redis_primary_endpoint() {
     local first
-    sentinel_ask sentinel get-master-addr-by-name "$1" && return 0
+    [[ -z "${RENDER_ONLY:-}" ]] && sentinel_ask sentinel get-master-addr-by-name "$1" && return 0
     first="$(members redis "$1" | head -n1)"
     printf '%s %s\n' "$(host "$first")" "$(port "$first" port)"
 }
@@ -465,6 +479,7 @@ redis_ping() { [[ "$($(in_site "$1") redis-cli -h "$(host "$1")" -p "$(port "$1"
 start_redis_node() {
     local node="$1" region dir="$DATA_DIR/$1" primary
     alive "$dir/pid" && return 0
+    ensure_ports_free "$node" port
     region="$(site_of "$node")"
     primary="$(redis_primary_endpoint "$region")"
     mkdir -p "$dir"
@@ -478,22 +493,26 @@ start_redis_node() {
     say "redis $node ($region): started on $(endpoint "$node" port)${replica[*]:+, replica of ${primary// /:}}"
 }
 
-start_sentinel() {
-    local sentinel="$1" dir="$DATA_DIR/$1" region quorum
-    alive "$dir/pid" && return 0
-    mkdir -p "$dir"
+write_sentinel_config() {
+    local sentinel="$1" region quorum
     quorum=$(($(members sentinel | wc -l) / 2 + 1))
+    {
+        printf 'bind %s\nport %s\nprotected-mode no\ndir %s\n' "$(host "$sentinel")" "$(port "$sentinel" port)" "$DATA_DIR/$sentinel"
+        for region in $(regions); do
+            printf 'sentinel monitor %s %s %s\n' "$region" "$(redis_primary_endpoint "$region")" "$quorum"
+            printf 'sentinel down-after-milliseconds %s %s\n' "$region" "$(setting sentinel-down-after-ms)"
+            printf 'sentinel failover-timeout %s 10000\nsentinel parallel-syncs %s 1\n' "$region" "$region"
+        done
+    } >"$DATA_DIR/$sentinel/sentinel.conf"
+}
+
+start_sentinel() {
+    local sentinel="$1" dir="$DATA_DIR/$1"
+    alive "$dir/pid" && return 0
+    ensure_ports_free "$sentinel" port
+    mkdir -p "$dir"
     # Written once: the sentinel rewrites its file with what it learns (the current primaries, the other sentinels).
-    if [[ ! -f "$dir/sentinel.conf" ]]; then
-        {
-            printf 'bind %s\nport %s\nprotected-mode no\ndir %s\n' "$(host "$sentinel")" "$(port "$sentinel" port)" "$dir"
-            for region in $(regions); do
-                printf 'sentinel monitor %s %s %s\n' "$region" "$(redis_primary_endpoint "$region")" "$quorum"
-                printf 'sentinel down-after-milliseconds %s %s\n' "$region" "$(setting sentinel-down-after-ms)"
-                printf 'sentinel failover-timeout %s 10000\nsentinel parallel-syncs %s 1\n' "$region" "$region"
-            done
-        } >"$dir/sentinel.conf"
-    fi
+    [[ -f "$dir/sentinel.conf" ]] || write_sentinel_config "$sentinel"
     $(in_site "$sentinel") redis-sentinel "$dir/sentinel.conf" </dev/null >>"$dir/sentinel.log" 2>&1 9>&- 8>&- &
     printf '%s\n' "$!" >"$dir/pid"
     say "sentinel $sentinel: started on $(endpoint "$sentinel" port)"
@@ -548,6 +567,27 @@ kill_site() {
     done
 }
 
+etcd_initial_cluster() {
+    local member cluster=""
+    for member in $(members etcd); do cluster+="${cluster:+,}$member=http://$(endpoint "$member" peer)"; done
+    printf '%s\n' "$cluster"
+}
+
+# render <folder>: what every member would start with, written under <folder> and nothing started: each node's
+# patroni.yml, each sentinel's sentinel.conf, etcd's initial cluster, the processes of scripts/up.sh, the connections.
+cmd_render() {
+    local member
+    DATA_DIR="$1" RENDER_ONLY=1
+    for member in $(members postgres) $(members sentinel); do mkdir -p "$DATA_DIR/$member"; done
+    for member in $(members postgres); do write_patroni_config "$member"; done
+    for member in $(members sentinel); do write_sentinel_config "$member"; done
+    etcd_initial_cluster >"$DATA_DIR/etcd-initial-cluster"
+    for member in $(members silo) $(members api); do
+        printf '%s %s %s\n' "$member" "$(site_of "$member")" "$(endpoint "$member" http)"
+    done >"$DATA_DIR/processes"
+    print_connections >"$DATA_DIR/connections"
+}
+
 # ---------- commands ----------
 
 print_connections() {
@@ -564,6 +604,10 @@ cmd_start() {
     local member region
     check_patroni_timing
     ensure_binaries
+    # Every port first, so that a conflict starts nothing.
+    for member in $(members etcd); do alive "$DATA_DIR/$member/pid" || ensure_ports_free "$member" client peer; done
+    for member in $(members postgres); do alive "$DATA_DIR/$member/patroni.pid" || ensure_ports_free "$member" port rest; done
+    for member in $(members redis) $(members sentinel); do alive "$DATA_DIR/$member/pid" || ensure_ports_free "$member" port; done
     for member in $(members etcd); do start_etcd "$member"; done
     wait_until "$TIMEOUT_SECONDS" etcdctl_run endpoint health ||
         { tail -n 20 "$DATA_DIR"/etcd-*/etcd.log >&2; fail "etcd has no healthy majority"; }
@@ -613,9 +657,13 @@ main() {
     shift
     case "$command" in
         start | stop | status | destroy | connections | start-postgres | stop-postgres | primary | wait-replicated) [[ $# -eq 0 ]] || usage ;;
-        start-redis | stop-redis | redis-primary | switchover | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
+        start-redis | stop-redis | redis-primary | switchover | render | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
         *) usage ;;
     esac
+    if [[ "$command" == render ]]; then
+        cmd_render "$1"
+        return 0
+    fi
     locate_data_dir
     take_lock
     resolve_port_offset

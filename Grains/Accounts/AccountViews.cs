@@ -6,19 +6,24 @@ namespace Payments.Accounts;
 /// <summary>The account view as the API answers it, from the account's state: for the grain and for the events alike.</summary>
 public static class AccountViews
 {
-    /// <summary>The view of <paramref name="state"/> at <paramref name="now"/>: each ceiling's current period and its spending.</summary>
-    public static AccountView Of(string accountId, AccountState state, RegionRules rules, DateTimeOffset now)
+    /// <summary>
+    /// The view of <paramref name="state"/> at <paramref name="now"/>: each ceiling's current period and its spending, and
+    /// holds that fell due read as released. <paramref name="copy"/> copies the state before that is worked out.
+    /// </summary>
+    public static AccountView Of(string accountId, AccountState state, RegionRules rules, DateTimeOffset now, Func<AccountState, AccountState> copy)
     {
         var calendar = BusinessCalendar.For(rules);
         var today = calendar.BusinessDate(now);
         var limits = rules.Effective(state.Limits);
+        var account = AccountDecisions.AsOf(accountId, state, rules, now, copy);
         return new AccountView(
-            accountId, state.Region, state.Currency, state.Status, state.Balance, state.LastSeq,
+            accountId, account.Region, account.Currency, account.Status, account.Balance, state.LastSeq,
             new LimitsView(
                 limits.PerPayment,
-                Period(limits.Daily, state.Daily, calendar.Day(today)),
-                Period(limits.Weekly, state.Weekly, calendar.Week(today)),
-                Period(limits.Monthly, state.Monthly, calendar.Month(today))));
+                Period(limits.Daily, account.Daily, calendar.Day(today)),
+                Period(limits.Weekly, account.Weekly, calendar.Week(today)),
+                Period(limits.Monthly, account.Monthly, calendar.Month(today))),
+            account.Held, account.Available, account.Balance < 0);
     }
 
     private static PeriodView Period(long limit, SpendingCounter counter, PeriodBounds bounds) =>

@@ -68,6 +68,7 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
         }
 
         var rules = regions.Find(state.Region) ?? throw new InvalidOperationException($"Region {state.Region} has no rules.");
-        return AccountViews.Of(entry.AccountId, state, rules, entry.CreatedAt);
+        // The replayed state is this call's own: no copy needed.
+        return AccountViews.Of(entry.AccountId, state, rules, entry.CreatedAt, replayed => replayed);
     }
 }

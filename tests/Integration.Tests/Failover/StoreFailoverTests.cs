@@ -72,8 +72,11 @@ public sealed class StoreFailoverTests(RealServers servers, ITestOutputHelper ou
             var answers = (await Task.WhenAll(loads.Select(load => load.StopAsync()))).ToList();
 
             var outage = Outage.Since(faultAt, answers.SelectMany(a => a));
+            var all = accounts.SelectMany(a => a).ToList();
+            var deciders = await DecidersAsync(all);
             new Measurements(output, servers).Record(scenario,
-                $"{outage.Describe()}; {answers.Sum(a => a.Count)} requests; {Environment.ProcessorCount} cores, shared machine");
+                $"{outage.Describe()}; {answers.Sum(a => a.Count)} requests; (home, deciding) regions {string.Join(" ", deciders)}; " +
+                $"{Environment.ProcessorCount} cores, shared machine");
             Assert.All(answers.SelectMany(a => a).SelectMany(a => a.Attempts), t => Assert.Contains(t.Status, new[] { 0, 200, 201, 503 }));
             Assert.Equal(processes, silos.Concat(apis).Select(p => p.ProcessId));
             Assert.All(silos.Concat(apis), p => Assert.True(p.IsRunning, $"{p.Name} stopped"));
@@ -84,9 +87,7 @@ public sealed class StoreFailoverTests(RealServers servers, ITestOutputHelper ou
             }
 
             using var admin = apis[0].CreateClient(PaymentsTopology.AdminKey);
-            var all = accounts.SelectMany(a => a).ToList();
             await LedgerAssert.MoneyAddsUpAsync(ledger, admin, all, Ceilings);
-            var deciders = await DecidersAsync(all);
             if (servers.Topology.Members("postgres").Contains(broken))
             {
                 // Both regions share the store: its fault is no region's, so every account was decided by its own.
@@ -95,7 +96,6 @@ public sealed class StoreFailoverTests(RealServers servers, ITestOutputHelper ou
             }
             else
             {
-                output.WriteLine($"(home, deciding) regions of the payments: {string.Join(", ", deciders)}");
                 Assert.NotEqual(broken, await servers.RedisPrimaryAsync("region-a"));
             }
         }

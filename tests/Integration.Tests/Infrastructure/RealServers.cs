@@ -186,7 +186,8 @@ public sealed class RealServers : IAsyncLifetime
         return line[label.Length..].Trim();
     }
 
-    private static string FindRepositoryRoot()
+    /// <summary>The folder above the test assembly that holds Payments.sln or .git.</summary>
+    internal static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
