@@ -21,6 +21,21 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Changes the account's own limits and/or status.</summary>
     Task<UpdateAccountResult> UpdateAsync(AccountUpdate update);
 
+    /// <summary>Decides an authorization (a hold) and makes the decision durable before answering.</summary>
+    Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request);
+
+    /// <summary>Captures (part of) an authorization, within its cap; a final capture releases the rest.</summary>
+    Task<CaptureResult> CaptureAsync(CaptureRequest request);
+
+    /// <summary>Gives back part or all of what a pending authorization holds.</summary>
+    Task<ReversalResult> ReverseAsync(ReversalRequest request);
+
+    /// <summary>Records the release of every hold that is due now; the region's expiry sweep calls it.</summary>
+    Task ExpireDueHoldsAsync();
+
+    /// <summary>Reads one authorization as of now, or null when the account has none with that id.</summary>
+    Task<AuthorizationRecord?> GetAuthorizationAsync(string authorizationId);
+
     /// <summary>Pages through the account's payments, newest first.</summary>
     [AlwaysInterleave]
     Task<PaymentPage?> ListPaymentsAsync(int limit, long? beforeSeq);

@@ -47,7 +47,10 @@ public sealed record UpdateAccountResult(
     [property: Id(1)] AccountView? Account,
     [property: Id(2)] ValidationErrors? Errors);
 
-/// <summary>The account as a client sees it: balance and each ceiling with what was spent in its current period.</summary>
+/// <summary>
+/// The account as a client sees it: posted balance, what pending authorizations hold, what is available
+/// (balance - held), whether the balance is below zero, and each ceiling with what was spent in its current period.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("payments.AccountView")]
 public sealed record AccountView(
     [property: Id(0)] string AccountId,
@@ -56,7 +59,10 @@ public sealed record AccountView(
     [property: Id(3)] AccountStatus Status,
     [property: Id(4)] long Balance,
     [property: Id(5)] long Version,
-    [property: Id(6)] LimitsView Limits);
+    [property: Id(6)] LimitsView Limits,
+    [property: Id(7)] long Held,
+    [property: Id(8)] long Available,
+    [property: Id(9)] bool Overdrawn);
 
 /// <summary>The account's ceilings and their current periods.</summary>
 [GenerateSerializer, Immutable, Alias("payments.LimitsView")]

@@ -39,6 +39,14 @@ public enum RecordOutcome
     Unavailable = 5,
     /// <summary>Too many requests already wait for this account: refused at once, nothing decided.</summary>
     Overloaded = 6,
+    /// <summary>No authorization with that id on the account.</summary>
+    AuthorizationNotFound = 7,
+    /// <summary>The authorization is closed, reversed or declined (or, for a reversal, expired): nothing recorded.</summary>
+    AuthorizationNotPending = 8,
+    /// <summary>The captures would total more than the authorization's cap: nothing recorded.</summary>
+    CaptureExceedsAuthorization = 9,
+    /// <summary>A reversal of more than is held: nothing recorded.</summary>
+    ReversalExceedsHold = 10,
 }
 
 /// <summary>The outcome of a payment request.</summary>

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Payments.Accounts.Holds;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 using Payments.Regions;
 
 namespace Payments.Accounts;
@@ -190,6 +192,76 @@ public sealed class AccountGrain(
             : new(UpdateOutcome.Unavailable, null, null);
     }
 
+    public async Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return new(RecordOutcome.NotFound, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        if (AccountValidation.ForPayment(rules, new PaymentRequest(request.Amount, request.Currency, request.Merchant, request.Mcc, null)) is { } errors)
+        {
+            return new(RecordOutcome.Invalid, null, errors);
+        }
+
+        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Authorize(account, rules, stamp, request));
+        return new(outcome, entry?.Change is AuthorizationDecided decided ? decided.ToRecord(entry) : null, null);
+    }
+
+    public async Task<CaptureResult> CaptureAsync(CaptureRequest request)
+    {
+        if (await RefuseUnknownAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey) is { } refused)
+        {
+            return new(refused, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
+        return new(outcome, entry?.Change is CaptureMade capture
+            ? new CaptureRecord(entry.EntryId, capture.AuthorizationId, capture.Amount, entry.BalanceAfter, entry.CreatedAt,
+                entry.DecidedBy, capture.ExceedsHold, capture.OverLimits, await ExistingAuthorizationAsync(capture.AuthorizationId))
+            : null, null);
+    }
+
+    public async Task<ReversalResult> ReverseAsync(ReversalRequest request)
+    {
+        if (await RefuseUnknownAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey) is { } refused)
+        {
+            return new(refused, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
+        return new(outcome, entry?.Change is ReversalMade reversal
+            ? new ReversalRecord(entry.EntryId, reversal.Amount, await ExistingAuthorizationAsync(reversal.AuthorizationId))
+            : null, null);
+    }
+
+    public async Task ExpireDueHoldsAsync()
+    {
+        if (State.Exists && State.Holds.Values.Any(h => h.IsDue(Now())))
+        {
+            // An empty request: its group starts with the releases that are due.
+            await _commits.RecordAsync(null, "expiry", (_, _) => Verdict.Refused(RecordOutcome.Created));
+        }
+    }
+
+    public async Task<AuthorizationRecord?> GetAuthorizationAsync(string authorizationId)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        return await AuthorizationAfterAsync(authorizationId);
+    }
+
     public async Task<PaymentPage?> ListPaymentsAsync(int limit, long? beforeSeq)
     {
         if (!State.Exists)
@@ -236,6 +308,50 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
+    /// 404 when the account has no such authorization; 409 when it has, but settled (closed, reversed, declined: only
+    /// pending and expired ones stay in memory). A keyed retry of a request that settled it goes on to its replay.
+    /// </summary>
+    private async Task<RecordOutcome?> RefuseUnknownAuthorizationAsync(string authorizationId, string? idempotencyKey)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return RecordOutcome.NotFound;
+        }
+
+        if (State.Holds.ContainsKey(authorizationId))
+        {
+            return null;
+        }
+
+        var row = await ReadLedgerAsync(() => ledger.FindAsync(AccountId, authorizationId, CancellationToken.None));
+        if (row?.Kind != EntryKind.Authorization)
+        {
+            return RecordOutcome.AuthorizationNotFound;
+        }
+
+        return idempotencyKey is null ? RecordOutcome.AuthorizationNotPending : null;
+    }
+
+    private async Task<AuthorizationRecord> ExistingAuthorizationAsync(string authorizationId) =>
+        await AuthorizationAfterAsync(authorizationId)
+        ?? throw new InvalidOperationException($"Authorization {authorizationId} of {AccountId} has rows but no authorization row.");
+
+    /// <summary>The authorization as of now: from memory while it may still change, else folded from its ledger rows.</summary>
+    private async Task<AuthorizationRecord?> AuthorizationAfterAsync(string authorizationId)
+    {
+        var now = Now();
+        var account = AccountDecisions.AsOf(AccountId, State, RulesOfAccount(), now, copier.Copy);
+        if (account.Holds.TryGetValue(authorizationId, out var hold))
+        {
+            return hold.ToRecord(AccountId, now);
+        }
+
+        var rows = await ReadLedgerAsync(() => ledger.AuthorizationRowsAsync(AccountId, authorizationId, CancellationToken.None));
+        return AuthorizationHistory.Fold(rows, now);
+    }
+
+    /// <summary>
     /// A ledger read that the store cannot answer becomes the contract's <see cref="AccountUnavailableException"/>
     /// (the API answers 503), rather than a database exception that the caller may not even be able to deserialize.
     /// </summary>
@@ -265,6 +381,9 @@ public sealed class AccountGrain(
     AccountState IAccountJournal.Copy(AccountState state) => copier.Copy(state);
 
     RowStamp IAccountJournal.Stamp(string entryId, string requestHash) => new(AccountId, entryId, requestHash, Now(), silo.Name);
+
+    LedgerEntry? IAccountJournal.NextDue(AccountState draft) =>
+        AccountDecisions.NextExpiry(AccountId, draft, RulesOfAccount(), Now(), silo.Name);
 
     Task<bool> IAccountJournal.AppendAsync(IReadOnlyList<LedgerEntry> rows) => writer.AppendAsync(rows);
 
@@ -350,15 +469,19 @@ public sealed class AccountGrain(
     {
         var rules = RulesOfAccount();
         var calendar = BusinessCalendar.For(rules);
-        var today = calendar.BusinessDate(Now());
+        var now = Now();
+        var today = calendar.BusinessDate(now);
         var limits = rules.Effective(State.Limits);
+        // Holds that fell due read as released, with what they gave back, before their row is written.
+        var account = AccountDecisions.AsOf(AccountId, State, rules, now, copier.Copy);
         return new AccountView(
-            AccountId, State.Region, State.Currency, State.Status, State.Balance, State.LastSeq,
+            AccountId, account.Region, account.Currency, account.Status, account.Balance, State.LastSeq,
             new LimitsView(
                 limits.PerPayment,
-                Period(limits.Daily, State.Daily, calendar.Day(today)),
-                Period(limits.Weekly, State.Weekly, calendar.Week(today)),
-                Period(limits.Monthly, State.Monthly, calendar.Month(today))));
+                Period(limits.Daily, account.Daily, calendar.Day(today)),
+                Period(limits.Weekly, account.Weekly, calendar.Week(today)),
+                Period(limits.Monthly, account.Monthly, calendar.Month(today))),
+            account.Held, account.Available, account.Balance < 0);
     }
 
     private static PeriodView Period(long limit, SpendingCounter counter, PeriodBounds bounds) =>

@@ -1,3 +1,4 @@
+using Payments.Accounts.Holds;
 using Payments.Contracts;
 using Payments.Ledger;
 using Payments.Ledger.Changes;
@@ -34,6 +35,18 @@ public sealed class AccountState
     /// <summary>The seq of the last ledger row applied; the next decision takes LastSeq + 1.</summary>
     [Id(9)] public long LastSeq { get; set; }
 
+    /// <summary>Pending authorizations, and expired ones that may still be captured late, by authorization id.</summary>
+    [Id(10)] public Dictionary<string, Hold> Holds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the holds applied so far keep back, whatever the time (due holds are released before any decision).</summary>
+    public long Held => Holds.Values.Sum(h => h.Held);
+
+    /// <summary>The balance less the holds: what decisions are made against.</summary>
+    public long Available => checked(Balance - Held);
+
+    /// <summary>What the holds keep back at <paramref name="now"/>: an expired hold keeps nothing, released by its row or not.</summary>
+    public long HeldAt(DateTimeOffset now) => Holds.Values.Sum(h => h.HeldAt(now));
+
     /// <summary>
     /// Applies the next ledger row: its balance effect and last seq here, the rest by its change's own
     /// <see cref="LedgerChange.Apply"/>. Rows must come in seq order with no gap.
@@ -48,7 +61,23 @@ public sealed class AccountState
 
         Balance = checked(Balance + entry.Change.BalanceEffect());
         entry.Change.Apply(this, entry);
+        if (entry.Change is IHoldChange change
+            && Holds.TryGetValue(change.AuthorizationId, out var hold)
+            && hold.StatusAt(entry.CreatedAt) is AuthorizationStatus.Closed or AuthorizationStatus.Reversed)
+        {
+            // Settled: nothing more can happen to it. Only pending and expired (capturable) authorizations stay.
+            Holds.Remove(change.AuthorizationId);
+        }
+
         LastSeq = entry.Seq;
+    }
+
+    /// <summary>Gives back an amount approved on <paramref name="businessDate"/> to the periods it was counted in.</summary>
+    internal void Unspend(DateOnly businessDate, long amount)
+    {
+        Daily.Remove(businessDate, amount);
+        Weekly.Remove(BusinessCalendar.WeekKey(businessDate), amount);
+        Monthly.Remove(BusinessCalendar.MonthKey(businessDate), amount);
     }
 
     /// <summary>Counts an approved amount in the daily, weekly and monthly periods of its business date.</summary>

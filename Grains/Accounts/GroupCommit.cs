@@ -112,23 +112,18 @@ internal sealed class GroupCommit(IAccountJournal journal, int maxWaiting, ILogg
                 return;
             }
 
-            var entries = DecideGroup(group);
-            if (entries.Count == 0)
-            {
-                return;
-            }
-
             try
             {
-                if (await journal.AppendAsync(entries))
+                var (entries, verdicts) = DecideGroup(group);
+                if (entries.Count == 0 || await journal.AppendAsync(entries))
                 {
                     Apply(entries);
-                    for (var i = 0; i < group.Count; i++)
+                    await AnswerAsync(group, verdicts);
+                    if (entries.Count > 0)
                     {
-                        Answer(group[i], (RecordOutcome.Created, entries[i]));
+                        await journal.CommittedAsync(entries);
                     }
 
-                    await journal.CommittedAsync(entries);
                     return;
                 }
 
@@ -156,18 +151,33 @@ internal sealed class GroupCommit(IAccountJournal journal, int maxWaiting, ILogg
         }
     }
 
-    /// <summary>The group's rows, each decided on the state the ones before it leave; a request whose decision throws answers alone.</summary>
-    private List<LedgerEntry> DecideGroup(List<PendingRecord> group)
+    /// <summary>
+    /// The group's rows: first the releases of holds that fell due, then each request decided on the state the rows
+    /// before it leave. A request whose decision throws answers alone and leaves the group.
+    /// </summary>
+    private (List<LedgerEntry> Entries, List<Verdict> Verdicts) DecideGroup(List<PendingRecord> group)
     {
         var draft = journal.Copy(journal.State);
         var entries = new List<LedgerEntry>(group.Count);
+        while (journal.NextDue(draft) is { } due)
+        {
+            draft.Apply(due);
+            entries.Add(due);
+        }
+
+        var verdicts = new List<Verdict>(group.Count);
         foreach (var pending in group.ToList())
         {
             try
             {
-                var entry = pending.Decide(draft, journal.Stamp(pending.EntryId, pending.Fingerprint));
-                draft.Apply(entry);
-                entries.Add(entry);
+                var verdict = pending.Decide(draft, journal.Stamp(pending.EntryId, pending.Fingerprint));
+                if (verdict.Entry is { } entry)
+                {
+                    draft.Apply(entry);
+                    entries.Add(entry);
+                }
+
+                verdicts.Add(verdict);
             }
             catch (Exception ex)
             {
@@ -177,7 +187,27 @@ internal sealed class GroupCommit(IAccountJournal journal, int maxWaiting, ILogg
             }
         }
 
-        return entries;
+        return (entries, verdicts);
+    }
+
+    /// <summary>
+    /// Answers a durable group. A keyed request refused on this state may be the retry of one that succeeded before
+    /// (its capture closed the authorization): the ledger is asked once for those keys, and a stored row is replayed.
+    /// </summary>
+    private async Task AnswerAsync(List<PendingRecord> group, List<Verdict> verdicts)
+    {
+        var refusedKeys = group.Where((p, i) => verdicts[i].Entry is null && p.IdempotencyKey is not null)
+            .Select(p => p.IdempotencyKey!).ToList();
+        var stored = refusedKeys.Count == 0
+            ? new Dictionary<string, LedgerEntry>(StringComparer.Ordinal)
+            : (await journal.FindAsync(refusedKeys)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
+        for (var i = 0; i < group.Count; i++)
+        {
+            var (entry, outcome) = verdicts[i];
+            Answer(group[i], entry is null && group[i].IdempotencyKey is { } key && stored.TryGetValue(key, out var earlier)
+                ? Replay(earlier, group[i].Fingerprint)
+                : (outcome, entry));
+        }
     }
 
     private void Answer(List<PendingRecord> group, (RecordOutcome, LedgerEntry?) answer)

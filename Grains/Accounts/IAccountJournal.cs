@@ -18,6 +18,9 @@ internal interface IAccountJournal
     /// <summary>The envelope of a row decided now under this id.</summary>
     RowStamp Stamp(string entryId, string requestHash);
 
+    /// <summary>The next row that must precede anything decided now (a hold that fell due), or null.</summary>
+    LedgerEntry? NextDue(AccountState draft);
+
     /// <summary>Appends one account's consecutive rows: true once all are durable, false when a seq or id is taken (none written).</summary>
     Task<bool> AppendAsync(IReadOnlyList<LedgerEntry> rows);
 

@@ -11,30 +11,57 @@ public static class PaymentDecider
     public static PaymentDecision Decide(AccountState account, RegionRules rules, DateTimeOffset now, PaymentRequest request)
     {
         var businessDate = BusinessCalendar.For(rules).BusinessDate(now);
-        var reason = FirstDeclineReason(account, rules, businessDate, request);
+        var reason = FirstDeclineReason(account, rules, businessDate, request.Currency, request.Mcc, request.Amount, request.Amount);
         return reason is null
             ? new PaymentDecision(PaymentStatus.Approved, null, account.Balance - request.Amount, businessDate)
             : new PaymentDecision(PaymentStatus.Declined, reason, account.Balance, businessDate);
     }
 
-    private static DeclineReason? FirstDeclineReason(
-        AccountState account, RegionRules rules, DateOnly businessDate, PaymentRequest request)
+    /// <summary>
+    /// The first reason, in the contract's order, to refuse <paramref name="amount"/> of new money; null when none.
+    /// Decided against what is available (the balance less the holds). <paramref name="total"/> is what the per-payment
+    /// ceiling bounds: the amount itself for a payment or an authorization.
+    /// </summary>
+    public static DeclineReason? FirstDeclineReason(
+        AccountState account, RegionRules rules, DateOnly businessDate, string currency, string mcc, long total, long amount)
     {
         var limits = rules.Effective(account.Limits);
-        var amount = request.Amount;
         return account switch
         {
             { Status: AccountStatus.Closed } => DeclineReason.AccountClosed,
             { Status: AccountStatus.Frozen } => DeclineReason.AccountFrozen,
-            _ when !string.Equals(request.Currency, account.Currency, StringComparison.Ordinal) => DeclineReason.CurrencyMismatch,
-            _ when rules.BlockedMccs.Contains(request.Mcc) => DeclineReason.CategoryBlocked,
-            _ when amount > limits.PerPayment => DeclineReason.PerPaymentLimitExceeded,
-            _ when amount > account.Balance => DeclineReason.InsufficientFunds,
+            _ when !string.Equals(currency, account.Currency, StringComparison.Ordinal) => DeclineReason.CurrencyMismatch,
+            _ when rules.BlockedMccs.Contains(mcc) => DeclineReason.CategoryBlocked,
+            _ when total > limits.PerPayment => DeclineReason.PerPaymentLimitExceeded,
+            _ when amount > account.Available => DeclineReason.InsufficientFunds,
             _ when Exceeds(account.Daily, businessDate, amount, limits.Daily) => DeclineReason.DailyLimitExceeded,
             _ when Exceeds(account.Weekly, BusinessCalendar.WeekKey(businessDate), amount, limits.Weekly) => DeclineReason.WeeklyLimitExceeded,
             _ when Exceeds(account.Monthly, BusinessCalendar.MonthKey(businessDate), amount, limits.Monthly) => DeclineReason.MonthlyLimitExceeded,
             _ => null,
         };
+    }
+
+    /// <summary>The ceilings that <paramref name="amount"/> more, counted on <paramref name="businessDate"/>, takes past their limit.</summary>
+    public static IReadOnlyList<string> Overrun(AccountState account, RegionRules rules, DateOnly businessDate, long amount)
+    {
+        var limits = rules.Effective(account.Limits);
+        var over = new List<string>(3);
+        if (amount > 0 && Exceeds(account.Daily, businessDate, amount, limits.Daily))
+        {
+            over.Add("daily");
+        }
+
+        if (amount > 0 && Exceeds(account.Weekly, BusinessCalendar.WeekKey(businessDate), amount, limits.Weekly))
+        {
+            over.Add("weekly");
+        }
+
+        if (amount > 0 && Exceeds(account.Monthly, BusinessCalendar.MonthKey(businessDate), amount, limits.Monthly))
+        {
+            over.Add("monthly");
+        }
+
+        return over;
     }
 
     // Both terms are bounded (amounts by the region's maximum, counters by their ceiling), so the sum cannot

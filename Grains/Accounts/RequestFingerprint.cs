@@ -13,11 +13,22 @@ public static class RequestFingerprint
     public static string Of(DepositRequest request) =>
         Hash("deposit", request.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture), request.Currency, request.Reference);
 
+    public static string Of(AuthorizationRequest request) =>
+        Hash("authorization", Text(request.Amount), request.Currency, request.Merchant, request.Mcc);
+
+    public static string Of(CaptureRequest request) =>
+        Hash("capture", request.AuthorizationId, Text(request.Amount), request.Final ? "final" : "partial");
+
+    public static string Of(ReversalRequest request) =>
+        Hash("reversal", request.AuthorizationId, request.Amount is { } amount ? Text(amount) : "all");
+
     public static string Of(AccountUpdate update) =>
         Hash("settings", update.ToString());
 
     public static string Of(OpenAccountRequest request) =>
         Hash("open", request.ToString());
+
+    private static string Text(long amount) => amount.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Hash(params string[] fields)
     {

@@ -29,4 +29,13 @@ public sealed class SpendingCounter
             Spent = checked(Spent + amount);
         }
     }
+
+    /// <summary>Gives back an amount approved in <paramref name="period"/>; a period that has passed has nothing to give back.</summary>
+    public void Remove(DateOnly period, long amount)
+    {
+        if (period == Period)
+        {
+            Spent = Math.Max(0, Spent - amount);
+        }
+    }
 }

@@ -11,6 +11,12 @@ public enum EntryKind
     Deposit = 2,
     /// <summary>The account's own limits or status changed.</summary>
     Settings = 3,
+    /// <summary>An authorization decided: approved (a hold) or declined.</summary>
+    Authorization = 4,
+    Capture = 6,
+    Reversal = 7,
+    /// <summary>A hold released by time at its expiry.</summary>
+    Expiry = 8,
 }
 
 /// <summary>The names of <see cref="EntryKind"/> in the ledger's <c>kind</c> column: a wire and storage contract.</summary>
@@ -22,6 +28,10 @@ public static class EntryKinds
         [EntryKind.Payment] = "payment",
         [EntryKind.Deposit] = "deposit",
         [EntryKind.Settings] = "settings",
+        [EntryKind.Authorization] = "authorization",
+        [EntryKind.Capture] = "capture",
+        [EntryKind.Reversal] = "reversal",
+        [EntryKind.Expiry] = "expiry",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, EntryKind> Kinds =

@@ -64,6 +64,12 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken) =>
         Query(accountId, rows => entryIds.Select(id => rows.ById.GetValueOrDefault(id)).OfType<LedgerEntry>().ToList());
 
+    public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
+        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        Query(accountId, rows => rows.BySeq.Values
+            .Where(e => string.Equals(e.Change.Columns(e).AuthorizationId, authorizationId, StringComparison.Ordinal))
+            .ToList());
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values

@@ -35,8 +35,9 @@ public sealed record LedgerEntry(
     public static LedgerEntry Next(AccountState account, RowStamp stamp, DateOnly businessDate, LedgerChange change)
     {
         var balance = checked(account.Balance + change.BalanceEffect());
+        var held = checked(account.Held + change.HeldEffect());
         return new(
-            stamp.AccountId, account.LastSeq + 1, stamp.EntryId, stamp.RequestHash, balance, balance,
+            stamp.AccountId, account.LastSeq + 1, stamp.EntryId, stamp.RequestHash, balance, checked(balance - held),
             stamp.Now, businessDate, stamp.DecidedBy, change);
     }
 

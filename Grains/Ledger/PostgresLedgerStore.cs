@@ -164,6 +164,13 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             }),
             accountId, cancellationToken);
 
+    public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
+        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        QueryAsync(
+            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND authorization_id = @authorization_id ORDER BY seq",
+            command => command.Parameters.AddWithValue("authorization_id", authorizationId),
+            accountId, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
@@ -203,7 +210,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         var columns = new LedgerColumns[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            columns[i] = batch[i].Change.Columns();
+            columns[i] = batch[i].Change.Columns(batch[i]);
         }
 
         Add(command, "account_id", NpgsqlDbType.Text, batch, e => e.AccountId);

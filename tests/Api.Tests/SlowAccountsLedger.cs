@@ -32,6 +32,10 @@ public sealed class SlowAccountsLedger(ILedgerStore inner) : ILedgerStore
         string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken) =>
         inner.FindManyAsync(accountId, entryIds, cancellationToken);
 
+    public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
+        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        inner.AuthorizationRowsAsync(accountId, authorizationId, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
         string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         inner.PageAsync(accountId, kind, beforeSeq, limit, cancellationToken);

@@ -11,7 +11,7 @@ public sealed record AccountOpened(
 {
     public override long BalanceEffect() => InitialBalance;
 
-    public override LedgerColumns Columns() => new(InitialBalance, Currency);
+    public override LedgerColumns Columns(LedgerEntry row) => new(InitialBalance, Currency);
 
     public override void Apply(AccountState account, LedgerEntry row)
     {

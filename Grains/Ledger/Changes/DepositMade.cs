@@ -11,7 +11,7 @@ public sealed record DepositMade(
 {
     public override long BalanceEffect() => Amount;
 
-    public override LedgerColumns Columns() => new(Amount, Currency, Reference: Reference);
+    public override LedgerColumns Columns(LedgerEntry row) => new(Amount, Currency, Reference: Reference);
 
     public override void Apply(AccountState account, LedgerEntry row)
     {

@@ -15,14 +15,23 @@ public abstract record LedgerChange([property: JsonIgnore] EntryKind Kind)
     /// <summary>How the row moves the posted balance.</summary>
     public virtual long BalanceEffect() => 0;
 
+    /// <summary>How the row moves what pending authorizations hold, in total.</summary>
+    public virtual long HeldEffect() => 0;
+
     /// <summary>The row's plain columns beside the payload, for set-based readers (settlement, audits).</summary>
-    public abstract LedgerColumns Columns();
+    public abstract LedgerColumns Columns(LedgerEntry row);
 
     /// <summary>
     /// Everything the row changes on the account besides its balance and last seq, which
     /// <see cref="AccountState.Apply"/> moves for every kind alike.
     /// </summary>
     public abstract void Apply(AccountState account, LedgerEntry row);
+}
+
+/// <summary>A change that belongs to one authorization.</summary>
+public interface IHoldChange
+{
+    string AuthorizationId { get; }
 }
 
 /// <summary>The plain columns of a ledger row: what SQL reads without parsing the payload.</summary>

@@ -50,6 +50,10 @@ public static class LedgerPayload
             EntryKind.Payment => Deserialize<PaymentDecided>(json),
             EntryKind.Deposit => Deserialize<DepositMade>(json),
             EntryKind.Settings => Deserialize<SettingsChanged>(json),
+            EntryKind.Authorization => Deserialize<AuthorizationDecided>(json),
+            EntryKind.Capture => Deserialize<CaptureMade>(json),
+            EntryKind.Reversal => Deserialize<ReversalMade>(json),
+            EntryKind.Expiry => Deserialize<HoldExpired>(json),
             _ => throw new InvalidDataException($"Ledger row kind {kind} has no payload type."),
         };
     }

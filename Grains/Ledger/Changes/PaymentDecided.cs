@@ -17,7 +17,7 @@ public sealed record PaymentDecided(
 
     public override long BalanceEffect() => Approved ? -Amount : 0;
 
-    public override LedgerColumns Columns() => new(Amount, Currency, Merchant, Mcc, null, Status, DeclineReason);
+    public override LedgerColumns Columns(LedgerEntry row) => new(Amount, Currency, Merchant, Mcc, null, Status, DeclineReason);
 
     public override void Apply(AccountState account, LedgerEntry row)
     {

@@ -8,7 +8,7 @@ public sealed record SettingsChanged(
     [property: JsonPropertyName("currency")] string Currency,
     [property: JsonPropertyName("settings")] AccountSettings Settings) : LedgerChange(EntryKind.Settings)
 {
-    public override LedgerColumns Columns() => new(0, Currency);
+    public override LedgerColumns Columns(LedgerEntry row) => new(0, Currency);
 
     public override void Apply(AccountState account, LedgerEntry row) => account.ApplySettings(Settings);
 }

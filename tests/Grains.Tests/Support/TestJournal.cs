@@ -50,6 +50,8 @@ internal sealed class TestJournal : IAccountJournal
 
     public RowStamp Stamp(string entryId, string requestHash) => new(AccountId, entryId, requestHash, Now, DecisionPath.Silo);
 
+    public LedgerEntry? NextDue(AccountState draft) => AccountDecisions.NextExpiry(AccountId, draft, Rules, Now, DecisionPath.Silo);
+
     public async Task<bool> AppendAsync(IReadOnlyList<LedgerEntry> rows)
     {
         Appends.Add(rows.Count);

@@ -1,0 +1,102 @@
+namespace Payments.Contracts;
+
+/// <summary>An authorization to decide: a hold on the account's money until it is captured, reversed or expires.</summary>
+[GenerateSerializer, Immutable, Alias("payments.AuthorizationRequest")]
+public sealed record AuthorizationRequest(
+    [property: Id(0)] long Amount,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] string Merchant,
+    [property: Id(3)] string Mcc,
+    [property: Id(4)] string? IdempotencyKey);
+
+/// <summary>A capture (clearing) of an authorization; <see cref="Final"/> releases what is still held.</summary>
+[GenerateSerializer, Immutable, Alias("payments.CaptureRequest")]
+public sealed record CaptureRequest(
+    [property: Id(0)] string AuthorizationId,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] bool Final,
+    [property: Id(3)] string? IdempotencyKey);
+
+/// <summary>Gives back part of a hold, or all of it when <see cref="Amount"/> is null.</summary>
+[GenerateSerializer, Immutable, Alias("payments.ReversalRequest")]
+public sealed record ReversalRequest(
+    [property: Id(0)] string AuthorizationId,
+    [property: Id(1)] long? Amount,
+    [property: Id(2)] string? IdempotencyKey);
+
+/// <summary>Where an authorization stands.</summary>
+public enum AuthorizationStatus
+{
+    /// <summary>Something is held and no final capture was made.</summary>
+    Pending = 0,
+    /// <summary>Nothing held any more, and something was captured.</summary>
+    Closed = 1,
+    /// <summary>Nothing held any more, released by reversals, nothing captured.</summary>
+    Reversed = 2,
+    /// <summary>Released by time at its expiry, nothing captured.</summary>
+    Expired = 3,
+    /// <summary>Refused when it was asked for.</summary>
+    Declined = 4,
+}
+
+/// <summary>An authorization as the API answers it, as of a moment (its status turns expired at <see cref="ExpiresAt"/>).</summary>
+[GenerateSerializer, Immutable, Alias("payments.AuthorizationRecord")]
+public sealed record AuthorizationRecord(
+    [property: Id(0)] string AuthorizationId,
+    [property: Id(1)] string AccountId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string Merchant,
+    [property: Id(5)] string Mcc,
+    [property: Id(6)] AuthorizationStatus Status,
+    [property: Id(7)] DeclineReason? DeclineReason,
+    [property: Id(8)] long Held,
+    [property: Id(9)] long Captured,
+    [property: Id(10)] long Released,
+    [property: Id(11)] long AvailableAfter,
+    [property: Id(12)] DateTimeOffset? ExpiresAt,
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] string DecidedBy);
+
+/// <summary>The outcome of an authorization request.</summary>
+[GenerateSerializer, Immutable, Alias("payments.AuthorizationResult")]
+public sealed record AuthorizationResult(
+    [property: Id(0)] RecordOutcome Outcome,
+    [property: Id(1)] AuthorizationRecord? Authorization,
+    [property: Id(2)] ValidationErrors? Errors);
+
+/// <summary>A recorded capture and its authorization after it.</summary>
+/// <param name="ExceedsHold">Part of the capture was beyond what the authorization still held, charged as new money.</param>
+/// <param name="OverLimits">The ceilings (daily, weekly, monthly) that part overran.</param>
+[GenerateSerializer, Immutable, Alias("payments.CaptureRecord")]
+public sealed record CaptureRecord(
+    [property: Id(0)] string CaptureId,
+    [property: Id(1)] string AuthorizationId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] long BalanceAfter,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] string DecidedBy,
+    [property: Id(6)] bool ExceedsHold,
+    [property: Id(7)] IReadOnlyList<string> OverLimits,
+    [property: Id(8)] AuthorizationRecord Authorization);
+
+/// <summary>The outcome of a capture request.</summary>
+[GenerateSerializer, Immutable, Alias("payments.CaptureResult")]
+public sealed record CaptureResult(
+    [property: Id(0)] RecordOutcome Outcome,
+    [property: Id(1)] CaptureRecord? Capture,
+    [property: Id(2)] ValidationErrors? Errors);
+
+/// <summary>A recorded reversal and its authorization after it.</summary>
+[GenerateSerializer, Immutable, Alias("payments.ReversalRecord")]
+public sealed record ReversalRecord(
+    [property: Id(0)] string ReversalId,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] AuthorizationRecord Authorization);
+
+/// <summary>The outcome of a reversal request.</summary>
+[GenerateSerializer, Immutable, Alias("payments.ReversalResult")]
+public sealed record ReversalResult(
+    [property: Id(0)] RecordOutcome Outcome,
+    [property: Id(1)] ReversalRecord? Reversal,
+    [property: Id(2)] ValidationErrors? Errors);

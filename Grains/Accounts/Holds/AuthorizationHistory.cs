@@ -1,0 +1,36 @@
+using Payments.Contracts;
+using Payments.Ledger;
+using Payments.Ledger.Changes;
+
+namespace Payments.Accounts.Holds;
+
+/// <summary>
+/// An authorization rebuilt from its own ledger rows (the authorization row, then its captures, reversals and expiry)
+/// with the same <see cref="LedgerChange.Apply"/> the account uses: for authorizations that memory no longer holds,
+/// and for rendering any row's authorization as the API answers it.
+/// </summary>
+public static class AuthorizationHistory
+{
+    /// <summary>The authorization after <paramref name="rows"/> (in seq order), as of <paramref name="now"/>; null without its authorization row.</summary>
+    public static AuthorizationRecord? Fold(IReadOnlyList<LedgerEntry> rows, DateTimeOffset now)
+    {
+        if (rows.Count == 0 || rows[0] is not { Change: AuthorizationDecided decided } first)
+        {
+            return null;
+        }
+
+        if (decided.Status == PaymentStatus.Declined)
+        {
+            return decided.ToRecord(first);
+        }
+
+        // A scratch account: only the hold matters; the periods it counts in are the account's business.
+        var scratch = new AccountState();
+        foreach (var row in rows)
+        {
+            row.Change.Apply(scratch, row);
+        }
+
+        return scratch.Holds[first.EntryId].ToRecord(first.AccountId, now);
+    }
+}
