@@ -441,7 +441,7 @@ switchover() {
     wait_replicated
 }
 
-postmaster_pid() { head -n1 "$DATA_DIR/$1/data/postmaster.pid" 2>/dev/null; }
+postmaster_pid() { head -n1 "$DATA_DIR/$1/data/postmaster.pid" 2>/dev/null || true; }
 
 # ---------- Redis and the sentinels ----------
 

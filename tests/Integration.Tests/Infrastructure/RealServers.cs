@@ -16,6 +16,7 @@ namespace Payments.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class RealServers : IAsyncLifetime
 {
+    private static readonly TimeSpan StoreOpenPatience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(10);
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static string? _started;
@@ -95,11 +96,28 @@ public sealed class RealServers : IAsyncLifetime
     public async Task<string> RedisPrimaryAsync(string region) => (await RunScriptAsync($"redis-primary {region}")).Trim();
 
     /// <summary>Opens a connection to the payments database on the primary.</summary>
+    /// <remarks>
+    /// The store may be promoting a standby when a test reads it (right after a fault), so a failed open is tried again
+    /// for up to <see cref="StoreOpenPatience"/> before it fails the test.
+    /// </remarks>
     public async Task<NpgsqlConnection> OpenPostgresAsync()
     {
-        var connection = new NpgsqlConnection(PostgresConnectionString);
-        await connection.OpenAsync();
-        return connection;
+        var patience = Stopwatch.StartNew();
+        while (true)
+        {
+            var connection = new NpgsqlConnection(PostgresConnectionString);
+            try
+            {
+                await connection.OpenAsync();
+                return connection;
+            }
+            catch (NpgsqlException) when (patience.Elapsed < StoreOpenPatience)
+            {
+                await connection.DisposeAsync();
+                NpgsqlConnection.ClearAllPools();
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 
     private async Task<string> StartOnceAsync()

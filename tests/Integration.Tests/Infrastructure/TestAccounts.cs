@@ -15,7 +15,7 @@ public static class TestAccounts
         var ids = Enumerable.Range(1, count).Select(i => $"{prefix}-{run}-{i}").ToList();
         foreach (var accountId in ids)
         {
-            using var created = await admin.PostAsJsonAsync("/v1/accounts", new
+            await OpenOneAsync(admin, accountId, new
             {
                 accountId,
                 region,
@@ -23,13 +23,32 @@ public static class TestAccounts
                 initialBalance,
                 limits = new { perPayment, daily = ceilings.Daily, weekly = ceilings.Weekly, monthly = ceilings.Monthly },
             });
-            if (created.StatusCode != HttpStatusCode.Created)
-            {
-                throw new InvalidOperationException(
-                    $"Opening {accountId} answered {created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
-            }
         }
 
         return ids;
+    }
+
+    // A region that has just started, or a store that is still settling after the previous test's fault, may answer
+    // 503: the open is tried again. The ids are fresh, so a 409 after a 503 is this test's own earlier attempt.
+    private static async Task OpenOneAsync(HttpClient admin, string accountId, object body)
+    {
+        const int attempts = 20;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var created = await admin.PostAsJsonAsync("/v1/accounts", body);
+            var retried = attempt > 1;
+            if (created.StatusCode == HttpStatusCode.Created || (retried && created.StatusCode == HttpStatusCode.Conflict))
+            {
+                return;
+            }
+
+            if (created.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == attempts)
+            {
+                throw new InvalidOperationException(
+                    $"Opening {accountId} answered {created.StatusCode} (attempt {attempt}): {await created.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 }
