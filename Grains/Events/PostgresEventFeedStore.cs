@@ -6,7 +6,7 @@ using Payments.Ledger;
 namespace Payments.Events;
 
 /// <summary>
-/// The feed on PostgreSQL, by transaction-id horizon (ADR 0012). Every ledger row carries the id of the transaction
+/// The feed on PostgreSQL, by transaction-id horizon (ADR 0016). Every ledger row carries the id of the transaction
 /// that wrote it (<c>txid</c>, migration 0009). A row is read only when its transaction id is below the xmin of the
 /// reading statement's snapshot: every transaction below it has ended, so no row with a smaller position can still
 /// commit. Rows are read in (txid, account, seq) order, so "after the last position seen" never skips one.

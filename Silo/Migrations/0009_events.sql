@@ -1,4 +1,4 @@
--- The event feed (ADR 0012): every ledger row carries the id of the transaction that wrote it. A reader hands out a
+-- The event feed (ADR 0016): every ledger row carries the id of the transaction that wrote it. A reader hands out a
 -- row only once its transaction id is below the xmin of its own snapshot (pg_snapshot_xmin(pg_current_snapshot())):
 -- every transaction below that horizon has ended, so no row with a smaller position can commit later, and a cursor
 -- (txid, account, seq) never skips one. Transaction ids are the database's own and travel to a promoted standby,

@@ -9,7 +9,7 @@ using Payments.Ledger.Changes;
 namespace Payments.Integration.Tests.Events;
 
 /// <summary>
-/// The feed on the real PostgreSQL never skips a row, whatever order concurrent transactions commit in (ADR 0012).
+/// The feed on the real PostgreSQL never skips a row, whatever order concurrent transactions commit in (ADR 0016).
 /// The first scenario is the one a "position &gt; cursor" reader gets wrong, and the test shows that it does.
 /// </summary>
 [Collection(RealServersCollection.Name)]
