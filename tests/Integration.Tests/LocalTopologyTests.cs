@@ -78,6 +78,8 @@ public sealed class LocalTopologyTests : IDisposable
             RedirectStandardError = true,
         };
         start.Environment["PAYMENTS_TOPOLOGY"] = topology;
+        // The ports as the file writes them: scripts/test.sh runs this project with PAYMENTS_PORT_OFFSET=auto.
+        start.Environment["PAYMENTS_PORT_OFFSET"] = "0";
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
