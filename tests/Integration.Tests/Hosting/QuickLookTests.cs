@@ -9,7 +9,7 @@ namespace Payments.Integration.Tests.Hosting;
 /// The README's quick look, as a newcomer runs it: <c>dotnet run --project Client.Api</c> with no server at all, then
 /// the README's curl commands, word for word but for the port (the test takes free ones), against it.
 /// </summary>
-public sealed partial class QuickLookTests : IAsyncDisposable
+public sealed partial class QuickLookTests : IAsyncLifetime
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     private readonly string _root = RepositoryRoot.Path;
@@ -48,7 +48,11 @@ public sealed partial class QuickLookTests : IAsyncDisposable
         AssertReadableLogs("warn: Payments.Silo[0]");
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 never disposed this class asynchronously, and every run left its
+    // `dotnet run` and the API or silo under it running.
+    public async Task DisposeAsync()
     {
         if (_api is { HasExited: false })
         {
