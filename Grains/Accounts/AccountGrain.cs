@@ -218,8 +218,7 @@ public sealed class AccountGrain(
         var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
             RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Increment(account, rules, stamp, request));
         return new(outcome, entry?.Change is IncrementDecided increment
-            ? new IncrementRecord(entry.EntryId, increment.AuthorizationId, increment.Amount, increment.Status, increment.DeclineReason,
-                entry.CreatedAt, entry.DecidedBy, await ExistingAuthorizationAsync(increment.AuthorizationId))
+            ? increment.ToRecord(entry, await ExistingAuthorizationAsync(increment.AuthorizationId))
             : null, errors);
     }
 
@@ -228,9 +227,7 @@ public sealed class AccountGrain(
         var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
             RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
         return new(outcome, entry?.Change is CaptureMade capture
-            ? new CaptureRecord(entry.EntryId, capture.AuthorizationId, capture.Amount, entry.BalanceAfter, entry.CreatedAt,
-                entry.DecidedBy, capture.ExceedsHold, capture.OverLimits, await ExistingAuthorizationAsync(capture.AuthorizationId),
-                capture.Forced)
+            ? capture.ToRecord(entry, await ExistingAuthorizationAsync(capture.AuthorizationId))
             : null, errors);
     }
 
@@ -239,7 +236,7 @@ public sealed class AccountGrain(
         var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
             RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
         return new(outcome, entry?.Change is ReversalMade reversal
-            ? new ReversalRecord(entry.EntryId, reversal.Amount, await ExistingAuthorizationAsync(reversal.AuthorizationId))
+            ? reversal.ToRecord(entry, await ExistingAuthorizationAsync(reversal.AuthorizationId))
             : null, errors);
     }
 
@@ -271,10 +268,7 @@ public sealed class AccountGrain(
 
         var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Refund(account, rules, stamp, request, refundable));
-        return new(outcome, entry?.Change is RefundMade refund
-            ? new RefundRecord(entry.EntryId, AccountId, refund.Amount, refund.Currency, refund.Merchant, refund.Mcc, refund.PaymentId,
-                entry.BalanceAfter, entry.CreatedAt, entry.DecidedBy)
-            : null, null);
+        return new(outcome, entry?.Change is RefundMade refund ? refund.ToRecord(entry) : null, null);
     }
 
     public async Task<AdviceResult> AdviseAsync(AdviceRequest request)

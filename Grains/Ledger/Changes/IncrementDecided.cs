@@ -33,4 +33,8 @@ public sealed record IncrementDecided(
         account.Spend(row.BusinessDate, Amount);
         account.Holds[AuthorizationId].Increase(row.BusinessDate, Amount, row.CreatedAt, ExpiresAt!.Value);
     }
+
+    /// <summary>The increment as the API answers it, with its authorization as of the answer.</summary>
+    public IncrementRecord ToRecord(LedgerEntry row, AuthorizationRecord authorization) =>
+        new(row.EntryId, AuthorizationId, Amount, Status, DeclineReason, row.CreatedAt, row.DecidedBy, authorization);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Payments.Accounts;
+using Payments.Contracts;
 
 namespace Payments.Ledger.Changes;
 
@@ -25,4 +26,8 @@ public sealed record RefundMade(
             account.Refunded[paymentId] = checked(account.RefundedOf(paymentId) + Amount);
         }
     }
+
+    /// <summary>The refund as the API answers it.</summary>
+    public RefundRecord ToRecord(LedgerEntry row) =>
+        new(row.EntryId, row.AccountId, Amount, Currency, Merchant, Mcc, PaymentId, row.BalanceAfter, row.CreatedAt, row.DecidedBy);
 }
