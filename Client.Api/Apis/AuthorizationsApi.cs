@@ -19,7 +19,7 @@ public static class AuthorizationsApi
         authorizations.MapGet("/{authorizationId}", GetAsync).WithName("GetAuthorization")
             .WithSummary("One authorization as of now").RequireAuthorization(Roles.AnyRolePolicy);
         authorizations.MapPost("/{authorizationId}/captures", CaptureAsync).WithName("CreateCapture")
-            .WithSummary("Capture (clear) part or all of an authorization").RequireAuthorization(Roles.TerminalPolicy)
+            .WithSummary("Capture (clear) part or all of an authorization").RequireAuthorization(Roles.TerminalOrNetworkPolicy)
             .DeduplicatesByIdempotencyKey();
         authorizations.MapPost("/{authorizationId}/reversals", ReverseAsync).WithName("CreateReversal")
             .WithSummary("Give back part or all of what an authorization holds").RequireAuthorization(Roles.TerminalPolicy)
