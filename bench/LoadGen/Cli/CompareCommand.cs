@@ -23,7 +23,7 @@ public static class CompareCommand
         var startedAt = DateTimeOffset.UtcNow;
         var runId = "r" + startedAt.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         var machine = await MachineInfo.ReadAsync(settings.PaymentsDatabase);
-        var cpu = CpuMeter.FromArgument(settings.Processes);
+        var cpu = CpuMeter.FromArguments(settings.Processes, settings.Postmasters);
         var accounts = new AccountSet(runId, settings.Accounts, settings.ZipfExponent);
 
         var systems = new List<SystemResult>

@@ -26,6 +26,7 @@ public sealed record CompareSettings(
     string Topology,
     string Command,
     string? Processes,
+    string? Postmasters,
     ApiKeys Keys)
 {
     public static CompareSettings From(Arguments args) => new(
@@ -50,6 +51,7 @@ public sealed record CompareSettings(
         args.Text("topology", "as started by scripts/bench.sh."),
         args.Text("command", "scripts/bench.sh"),
         args.OptionalText("processes"),
+        args.OptionalText("postmasters"),
         new ApiKeys(args.Text("admin-key", ApiKeys.Dev.Admin), args.Text("terminal-key", ApiKeys.Dev.Terminal)));
 
     private string Lighter() => LighterOpenLoopRates.Count == 0
