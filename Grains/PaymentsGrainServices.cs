@@ -8,6 +8,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Payments.Accounts;
 using Payments.Events;
 using Payments.Ledger;
@@ -47,7 +48,13 @@ public static class PaymentsGrainServices
         services.AddHostedService<SettlementScheduling>();
         services.AddRegionIdentity();
         services.AddSingleton(sp => new SiloRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
-        services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
+        // The account storage's serializer (keyed by its name, as Orleans looks it up): the compact format, reading
+        // the JSON snapshots written before it with the silo's default serializer.
+        services.AddKeyedSingleton<IGrainStorageSerializer>(PaymentsSilo.AccountStorage, (sp, _) =>
+            new SnapshotFormat(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+        services.AddOptions<SnapshotOptions>().BindConfiguration("Payments:Snapshots")
+            .Validate(o => o.Period > TimeSpan.Zero && o.EveryRows > 0, "Payments:Snapshots: Period and EveryRows must be positive.")
+            .ValidateOnStart();
         // Orleans refuses reminders shorter than its minimum (1 minute); a shorter snapshot period (tests) lowers it.
         services.AddOptions<ReminderOptions>().Configure<IOptions<SnapshotOptions>>((reminders, snapshots) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(
