@@ -120,7 +120,7 @@ public static class OpenApiExamples
             """
             { "region": "region-a", "businessDate": "2026-11-24",
               "run": { "region": "region-a", "businessDate": "2026-11-24", "accounts": 1, "startedAt": "2026-11-25T02:00:05+00:00", "finishedAt": "2026-11-25T02:00:09+00:00" },
-              "items": [ { "accountId": "acc-0001", "currency": "EUR", "approvedCount": 3, "approvedAmount": 4250, "declinedCount": 1, "depositCount": 0, "depositAmount": 0 } ],
+              "items": [ { "accountId": "acc-0001", "currency": "EUR", "approvedCount": 3, "approvedAmount": 4250, "declinedCount": 1, "depositCount": 0, "depositAmount": 0, "captureCount": 1, "captureAmount": 11500, "refundCount": 0, "refundAmount": 0, "adviceCount": 0, "adviceAmount": 0 } ],
               "next": null }
             """),
         ["CreateApiKey"] = new(

@@ -1,6 +1,11 @@
 namespace Payments.Contracts;
 
 /// <summary>One account's totals for one closed business day of its home region, from the ledger.</summary>
+/// <param name="ApprovedCount">Single-message payments approved by the bank (advices are counted apart).</param>
+/// <param name="CaptureAmount">What captures posted, from their holds and beyond them.</param>
+/// <param name="RefundAmount">What refunds credited.</param>
+/// <param name="AdviceCount">Advices recorded, of payments and of authorizations.</param>
+/// <param name="AdviceAmount">What payment advices posted; an authorization advice's money is posted by its captures.</param>
 [GenerateSerializer, Immutable, Alias("payments.AccountSettlement")]
 public sealed record AccountSettlement(
     [property: Id(0)] string AccountId,
@@ -9,7 +14,13 @@ public sealed record AccountSettlement(
     [property: Id(3)] long ApprovedAmount,
     [property: Id(4)] long DeclinedCount,
     [property: Id(5)] long DepositCount,
-    [property: Id(6)] long DepositAmount);
+    [property: Id(6)] long DepositAmount,
+    [property: Id(7)] long CaptureCount,
+    [property: Id(8)] long CaptureAmount,
+    [property: Id(9)] long RefundCount,
+    [property: Id(10)] long RefundAmount,
+    [property: Id(11)] long AdviceCount,
+    [property: Id(12)] long AdviceAmount);
 
 /// <summary>The settlement of one region's business day: how far it got and when.</summary>
 [GenerateSerializer, Immutable, Alias("payments.SettlementRun")]

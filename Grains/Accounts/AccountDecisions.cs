@@ -136,17 +136,18 @@ public static class AccountDecisions
     }
 
     /// <summary>
-    /// What the network decided, recorded as it is and never declined, in the business day of its decision; an
-    /// authorization advice holds from then for its category's period. Its overruns are named, not refused.
+    /// What the network decided, recorded as it is and never declined, counted in the periods of the business day of its
+    /// decision; an authorization advice holds from then for its category's period. Its overruns are named, not refused.
     /// </summary>
     public static LedgerEntry Advise(AccountState account, RegionRules rules, RowStamp stamp, AdviceRequest request)
     {
-        var businessDate = BusinessCalendar.For(rules).BusinessDate(request.DecidedAt);
+        var calendar = BusinessCalendar.For(rules);
+        var decidedOn = calendar.BusinessDate(request.DecidedAt);
         var holds = rules.HoldRulesInForce();
         var isAuthorization = request.Kind == AdviceKind.Authorization;
-        return LedgerEntry.Next(account, stamp, businessDate, new AdviceRecorded(
-            request.Kind, request.Amount, request.Currency, request.Merchant, request.Mcc, request.DecidedAt,
-            PaymentDecider.DatedOverrun(account, rules, businessDate, request.Amount),
+        return LedgerEntry.Next(account, stamp, calendar.BusinessDate(stamp.Now), new AdviceRecorded(
+            request.Kind, request.Amount, request.Currency, request.Merchant, request.Mcc, request.DecidedAt, decidedOn,
+            PaymentDecider.DatedOverrun(account, rules, decidedOn, request.Amount),
             isAuthorization ? request.DecidedAt + holds.ExpiryFor(request.Mcc) : null,
             isAuthorization ? holds.OverCapturePercent : 0));
     }

@@ -64,7 +64,8 @@ public sealed class PostgresSettlementStore(NpgsqlDataSource dataSource, IOption
     {
         await using var command = dataSource.CreateCommand(
             """
-            SELECT account_id, currency, approved_count, approved_amount, declined_count, deposit_count, deposit_amount
+            SELECT account_id, currency, approved_count, approved_amount, declined_count, deposit_count, deposit_amount,
+                   capture_count, capture_amount, refund_count, refund_amount, advice_count, advice_amount
             FROM settlements
             WHERE region = @region AND business_date = @date AND (@before::text IS NULL OR account_id < @before)
             ORDER BY account_id DESC
@@ -80,7 +81,8 @@ public sealed class PostgresSettlementStore(NpgsqlDataSource dataSource, IOption
         {
             items.Add(new AccountSettlement(
                 reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3),
-                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8),
+                reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)));
         }
 
         return items;

@@ -29,18 +29,27 @@ internal static class SettlementChunk
                    coalesce(sum(l.amount) FILTER (WHERE l.kind = 'payment' AND l.status = 'approved'), 0) AS approved_amount,
                    count(*) FILTER (WHERE l.kind = 'payment' AND l.status = 'declined') AS declined_count,
                    count(*) FILTER (WHERE l.kind = 'deposit') AS deposit_count,
-                   coalesce(sum(l.amount) FILTER (WHERE l.kind = 'deposit'), 0) AS deposit_amount
+                   coalesce(sum(l.amount) FILTER (WHERE l.kind = 'deposit'), 0) AS deposit_amount,
+                   count(*) FILTER (WHERE l.kind = 'capture') AS capture_count,
+                   coalesce(sum(l.amount) FILTER (WHERE l.kind = 'capture'), 0) AS capture_amount,
+                   count(*) FILTER (WHERE l.kind = 'refund') AS refund_count,
+                   coalesce(sum(l.amount) FILTER (WHERE l.kind = 'refund'), 0) AS refund_amount,
+                   count(*) FILTER (WHERE l.kind = 'advice') AS advice_count,
+                   -- An advice without an authorization id is a payment advice: posted. An authorization advice holds.
+                   coalesce(sum(l.amount) FILTER (WHERE l.kind = 'advice' AND l.authorization_id IS NULL), 0) AS advice_amount
             FROM ledger l JOIN accounts a ON a.account_id = l.account_id
             WHERE l.business_date = @date AND l.account_id > @after AND a.account_id > @after
-              AND l.kind IN ('payment', 'deposit')
+              AND l.kind IN ('payment', 'deposit', 'capture', 'refund', 'advice')
             GROUP BY a.account_id
             ORDER BY a.account_id
             LIMIT @chunk),
         settled AS (
             INSERT INTO settlements AS s (region, business_date, account_id, currency, approved_count, approved_amount,
-                                          declined_count, deposit_count, deposit_amount, settled_at)
+                                          declined_count, deposit_count, deposit_amount, capture_count, capture_amount,
+                                          refund_count, refund_amount, advice_count, advice_amount, settled_at)
             SELECT @region, @date, account_id, currency, approved_count, approved_amount::bigint,
-                   declined_count, deposit_count, deposit_amount::bigint, now()
+                   declined_count, deposit_count, deposit_amount::bigint, capture_count, capture_amount::bigint,
+                   refund_count, refund_amount::bigint, advice_count, advice_amount::bigint, now()
             FROM totals
             WHERE home_region = @region
             {0})
@@ -58,11 +67,16 @@ internal static class SettlementChunk
         SET currency = excluded.currency, approved_count = excluded.approved_count,
             approved_amount = excluded.approved_amount, declined_count = excluded.declined_count,
             deposit_count = excluded.deposit_count, deposit_amount = excluded.deposit_amount,
+            capture_count = excluded.capture_count, capture_amount = excluded.capture_amount,
+            refund_count = excluded.refund_count, refund_amount = excluded.refund_amount,
+            advice_count = excluded.advice_count, advice_amount = excluded.advice_amount,
             settled_at = excluded.settled_at
-        WHERE (s.currency, s.approved_count, s.approved_amount, s.declined_count, s.deposit_count, s.deposit_amount)
+        WHERE (s.currency, s.approved_count, s.approved_amount, s.declined_count, s.deposit_count, s.deposit_amount,
+               s.capture_count, s.capture_amount, s.refund_count, s.refund_amount, s.advice_count, s.advice_amount)
               IS DISTINCT FROM
               (excluded.currency, excluded.approved_count, excluded.approved_amount, excluded.declined_count,
-               excluded.deposit_count, excluded.deposit_amount)
+               excluded.deposit_count, excluded.deposit_amount, excluded.capture_count, excluded.capture_amount,
+               excluded.refund_count, excluded.refund_amount, excluded.advice_count, excluded.advice_amount)
         """;
 
     // A first pass writes accounts after the mark, where no row can be yet: a plain insert, about two thirds of the

@@ -81,9 +81,9 @@ public sealed class Hold
         AuthorizationId, accountId, Amount, Currency, Merchant, Mcc, StatusAt(now), null, HeldAt(now), Captured,
         checked(Released + Held - HeldAt(now)), AvailableAfter, ExpiresAt, CreatedAt, DecidedBy, Advice);
 
-    /// <summary>A new hold of <paramref name="amount"/>, approved on the row's business day, under the row's id.</summary>
+    /// <summary>A new hold of <paramref name="amount"/>, approved on <paramref name="businessDate"/>, under the row's id.</summary>
     public static Hold Open(
-        LedgerEntry row, long amount, string currency, string merchant, string mcc, DateTimeOffset expiresAt,
+        LedgerEntry row, DateOnly businessDate, long amount, string currency, string merchant, string mcc, DateTimeOffset expiresAt,
         int overCapturePercent, AdviceDetails? advice = null) => new()
     {
         AuthorizationId = row.EntryId,
@@ -97,7 +97,7 @@ public sealed class Hold
         ExpiresAt = expiresAt,
         OverCapturePercent = overCapturePercent,
         Advice = advice,
-        Tranches = [new HeldAmount { BusinessDate = row.BusinessDate, Amount = amount }],
+        Tranches = [new HeldAmount { BusinessDate = businessDate, Amount = amount }],
     };
 
     /// <summary>Holds <paramref name="amount"/> more, approved on <paramref name="businessDate"/>, until <paramref name="expiresAt"/>.</summary>

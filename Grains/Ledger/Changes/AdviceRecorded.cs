@@ -7,8 +7,9 @@ namespace Payments.Ledger.Changes;
 
 /// <summary>
 /// What the network decided on the bank's behalf, recorded as it is: a payment (posted) or an authorization (a hold from
-/// <see cref="DecidedAt"/> until <see cref="ExpiresAt"/>). The row's business day is that of <see cref="DecidedAt"/>,
-/// and it counts in those periods while they are current. The entry id is the network's reference.
+/// <see cref="DecidedAt"/> until <see cref="ExpiresAt"/>). It counts in the periods of <see cref="DecidedOn"/>, the
+/// business day of the network's decision, while they are current; the row itself is of the day it was recorded, so a
+/// day already settled never changes. The entry id is the network's reference.
 /// </summary>
 public sealed record AdviceRecorded(
     [property: JsonPropertyName("adviceKind")] AdviceKind AdviceKind,
@@ -17,6 +18,7 @@ public sealed record AdviceRecorded(
     [property: JsonPropertyName("merchant")] string Merchant,
     [property: JsonPropertyName("mcc")] string Mcc,
     [property: JsonPropertyName("decidedAt")] DateTimeOffset DecidedAt,
+    [property: JsonPropertyName("decidedOn")] DateOnly DecidedOn,
     [property: JsonPropertyName("overLimits")] IReadOnlyList<string> OverLimits,
     [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt,
     [property: JsonPropertyName("overCapturePercent")] int OverCapturePercent) : LedgerChange(EntryKind.Advice)
@@ -33,19 +35,20 @@ public sealed record AdviceRecorded(
 
     public override void Apply(AccountState account, LedgerEntry row)
     {
-        account.SpendAdvised(row.BusinessDate, Amount);
+        account.SpendAdvised(DecidedOn, Amount);
         if (IsAuthorization)
         {
             account.Holds[row.EntryId] = Hold.Open(
-                row, Amount, Currency, Merchant, Mcc, ExpiresAt!.Value, OverCapturePercent, Details(row));
+                row, DecidedOn, Amount, Currency, Merchant, Mcc, ExpiresAt!.Value, OverCapturePercent, Details(row));
         }
     }
 
     public AdviceDetails Details(LedgerEntry row) => new(DecidedAt, row.EntryId, OverLimits);
 
     public bool Equals(AdviceRecorded? other) =>
-        other is not null && (AdviceKind, Amount, Currency, Merchant, Mcc, DecidedAt, ExpiresAt, OverCapturePercent) ==
-        (other.AdviceKind, other.Amount, other.Currency, other.Merchant, other.Mcc, other.DecidedAt, other.ExpiresAt, other.OverCapturePercent)
+        other is not null && (AdviceKind, Amount, Currency, Merchant, Mcc, DecidedAt, DecidedOn, ExpiresAt, OverCapturePercent) ==
+        (other.AdviceKind, other.Amount, other.Currency, other.Merchant, other.Mcc, other.DecidedAt, other.DecidedOn, other.ExpiresAt,
+            other.OverCapturePercent)
         && OverLimits.SequenceEqual(other.OverLimits);
 
     public override int GetHashCode() => HashCode.Combine(AdviceKind, Amount, Currency, DecidedAt);

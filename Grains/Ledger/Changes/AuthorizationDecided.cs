@@ -34,7 +34,7 @@ public sealed record AuthorizationDecided(
         }
 
         account.Spend(row.BusinessDate, Amount);
-        account.Holds[row.EntryId] = Hold.Open(row, Amount, Currency, Merchant, Mcc, ExpiresAt!.Value, OverCapturePercent);
+        account.Holds[row.EntryId] = Hold.Open(row, row.BusinessDate, Amount, Currency, Merchant, Mcc, ExpiresAt!.Value, OverCapturePercent);
     }
 
     /// <summary>The authorization as the API answers it right after this row, declined or not.</summary>

@@ -1,5 +1,6 @@
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 
 namespace Payments.Grains.Tests.Cluster;
 
@@ -68,7 +69,9 @@ public sealed class AdviceTests(ClusterFixture cluster) : IClassFixture<ClusterF
 
         Assert.Equal(RecordOutcome.Created, advice.Outcome);
         var row = (await cluster.Ledger.FindAsync(account.GetPrimaryKeyString(), "net-4", CancellationToken.None))!;
-        Assert.Equal(cluster.Calendar.BusinessDate(yesterday), row.BusinessDate);
+        // The row is of the day it was recorded (a settled day never changes); the spending is of the decision's day.
+        Assert.Equal(cluster.Calendar.BusinessDate(cluster.Clock.GetUtcNow()), row.BusinessDate);
+        Assert.Equal(cluster.Calendar.BusinessDate(yesterday), ((AdviceRecorded)row.Change).DecidedOn);
         Assert.Equal(0, (await account.GetViewAsync())!.Limits.Daily.Spent);
     }
 

@@ -52,9 +52,9 @@ public sealed class LedgerPayloadTests
         },
         {
             EntryKind.Advice,
-            """{"mcc": "5542", "amount": 4000, "currency": "EUR", "merchant": "Station", "decidedAt": "2026-11-25T09:00:00+00:00", "expiresAt": "2026-11-26T09:00:00+00:00", "adviceKind": "authorization", "overLimits": [], "overCapturePercent": 10}""",
+            """{"mcc": "5542", "amount": 4000, "currency": "EUR", "merchant": "Station", "decidedAt": "2026-11-25T09:00:00+00:00", "decidedOn": "2026-11-25", "expiresAt": "2026-11-26T09:00:00+00:00", "adviceKind": "authorization", "overLimits": [], "overCapturePercent": 10}""",
             new AdviceRecorded(AdviceKind.Authorization, 4000, "EUR", "Station", "5542", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero),
-                [], new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), 10)
+                new DateOnly(2026, 11, 25), [], new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), 10)
         },
     };
 

@@ -103,11 +103,12 @@ public sealed class SettlementGrainTests(RealServers servers) : IAsyncLifetime
         Assert.NotNull(first.Run!.FinishedAt);
         Assert.Null(second.NextBeforeAccountId);
         var lines = first.Items.Concat(second.Items).Reverse()
-            .Select(s => string.Join('|', s.AccountId, s.Currency, s.ApprovedCount, s.ApprovedAmount, s.DeclinedCount, s.DepositCount, s.DepositAmount));
+            .Select(s => string.Join('|', s.AccountId, s.Currency, s.ApprovedCount, s.ApprovedAmount, s.DeclinedCount, s.DepositCount, s.DepositAmount,
+                s.CaptureCount, s.CaptureAmount, s.RefundCount, s.RefundAmount, s.AdviceCount, s.AdviceAmount));
         await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
         Assert.Equal(await SettlementSql.ExpectedFromLedgerAsync(db, _region, _day), lines);
         Assert.Equal(accounts.Order(StringComparer.Ordinal), lines.Select(line => line.Split('|')[0]).Order(StringComparer.Ordinal));
-        Assert.All(lines, line => Assert.Matches(@"\|EUR\|1\|[1-5]000\|1\|1\|250$", line));
+        Assert.All(lines, line => Assert.Matches(@"\|EUR\|1\|[1-5]000\|1\|1\|250\|0\|0\|0\|0\|0\|0$", line));
     }
 
     [Fact]

@@ -5,7 +5,10 @@ namespace Payments.Integration.Tests.Settlement;
 /// <summary>What the tests read straight from the tables, written independently of the code under test.</summary>
 internal static class SettlementSql
 {
-    /// <summary>One line per account: id, currency, approved count and sum, declined count, deposit count and sum.</summary>
+    /// <summary>
+    /// One line per account: id, currency, approved count and sum, declined count, deposit count and sum, capture,
+    /// refund and advice counts and sums (the sum of advices: what payment advices posted).
+    /// </summary>
     public static Task<List<string>> ExpectedFromLedgerAsync(NpgsqlDataSource db, string region, DateOnly date) => LinesAsync(db,
         """
         SELECT concat_ws('|', l.account_id, a.currency,
@@ -13,7 +16,13 @@ internal static class SettlementSql
                sum(CASE WHEN l.kind = 'payment' AND l.status = 'approved' THEN l.amount ELSE 0 END),
                sum(CASE WHEN l.kind = 'payment' AND l.status = 'declined' THEN 1 ELSE 0 END),
                sum(CASE WHEN l.kind = 'deposit' THEN 1 ELSE 0 END),
-               sum(CASE WHEN l.kind = 'deposit' THEN l.amount ELSE 0 END))
+               sum(CASE WHEN l.kind = 'deposit' THEN l.amount ELSE 0 END),
+               sum(CASE WHEN l.kind = 'capture' THEN 1 ELSE 0 END),
+               sum(CASE WHEN l.kind = 'capture' THEN l.amount ELSE 0 END),
+               sum(CASE WHEN l.kind = 'refund' THEN 1 ELSE 0 END),
+               sum(CASE WHEN l.kind = 'refund' THEN l.amount ELSE 0 END),
+               sum(CASE WHEN l.kind = 'advice' THEN 1 ELSE 0 END),
+               sum(CASE WHEN l.kind = 'advice' AND l.payload->>'adviceKind' = 'payment' THEN l.amount ELSE 0 END))
         FROM ledger l JOIN accounts a ON a.account_id = l.account_id
         WHERE a.home_region = @region AND l.business_date = @date AND l.kind <> 'open' AND l.kind <> 'settings'
         GROUP BY l.account_id, a.currency
@@ -24,7 +33,8 @@ internal static class SettlementSql
     public static Task<List<string>> SettledAsync(NpgsqlDataSource db, string region, DateOnly date, bool withTime = false) => LinesAsync(db,
         $"""
         SELECT concat_ws('|', account_id, currency, approved_count, approved_amount, declined_count, deposit_count,
-                         deposit_amount{(withTime ? ", settled_at" : "")})
+                         deposit_amount, capture_count, capture_amount, refund_count, refund_amount, advice_count,
+                         advice_amount{(withTime ? ", settled_at" : "")})
         FROM settlements WHERE region = @region AND business_date = @date
         ORDER BY account_id
         """, region, date);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Payments.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Payments.Integration.Tests.Holds;
+
+/// <summary>
+/// The region's expiry sweep on the real PostgreSQL and a real silo: the hold of an account that nobody touches again,
+/// whose grain died with its silo, is released by one ledger row within a minute of its expiry.
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper output)
+{
+    // A merchant category no other test uses, given the shortest hold period the rules allow.
+    private const string ShortHoldMcc = "4789";
+    private static readonly TimeSpan Contract = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task An_idle_accounts_hold_is_released_by_one_row_within_a_minute_of_its_expiry_across_a_silo_kill()
+    {
+        await using var topology = new PaymentsTopology(servers);
+        var silo = await topology.StartSiloAsync("region-a");
+        var api = await topology.StartApiAsync("region-a");
+        using var admin = api.CreateClient(PaymentsTopology.AdminKey);
+        using var terminal = api.CreateClient(PaymentsTopology.TerminalKey);
+        await GiveShortHoldsAsync(admin);
+        var accountId = (await TestAccounts.OpenAsync(api, "sweep", 1, 10_000, 5_000, new Ceilings(50_000, 100_000, 200_000)))[0];
+
+        var authorization = await AuthorizeWithShortHoldAsync(terminal, accountId);
+        var authorizationId = (string)authorization["authorizationId"]!;
+        var expiresAt = (DateTimeOffset)authorization["expiresAt"]!;
+        // Nothing in memory any more: the account's grain and the sweep's both die with the silo.
+        silo.Kill();
+        await silo.StartAsync();
+        var released = await WaitForReleaseAsync(accountId, authorizationId, expiresAt + Contract + TimeSpan.FromSeconds(30));
+
+        var row = Assert.Single(released);
+        output.WriteLine($"hold {authorizationId} expired at {expiresAt:O}, release row written at {row.CreatedAt:O}");
+        Assert.Equal(1_000, row.Amount);
+        Assert.InRange(row.CreatedAt - expiresAt, TimeSpan.Zero, Contract);
+        var view = JsonNode.Parse(await admin.GetStringAsync($"/v1/accounts/{accountId}"))!;
+        Assert.Equal((0L, 10_000L), ((long)view["held"]!, (long)view["available"]!));
+    }
+
+    /// <summary>Region-a's rules hold <see cref="ShortHoldMcc"/> for one minute; the change is in force within 5 seconds.</summary>
+    private static async Task GiveShortHoldsAsync(HttpClient admin)
+    {
+        var rules = JsonNode.Parse(await admin.GetStringAsync("/v1/regions/region-a/rules"))!.AsObject();
+        var expiry = rules["holdExpiry"]?.AsObject() ?? new JsonObject { ["default"] = "P7D", ["byMcc"] = new JsonObject() };
+        if ((string?)expiry["byMcc"]?[ShortHoldMcc] == "PT1M")
+        {
+            return;
+        }
+
+        expiry["byMcc"]![ShortHoldMcc] = "PT1M";
+        rules["holdExpiry"] = expiry.DeepClone();
+        using var put = await admin.PutAsJsonAsync("/v1/regions/region-a/rules", rules);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+    }
+
+    /// <summary>Authorizes until the one-minute hold period is in force (the rules reach the silo within 5 seconds).</summary>
+    private static async Task<JsonNode> AuthorizeWithShortHoldAsync(HttpClient terminal, string accountId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var response = await terminal.PostAsJsonAsync($"/v1/accounts/{accountId}/authorizations",
+                new { amount = 1_000, currency = "EUR", merchant = "Taxi du Port", mcc = ShortHoldMcc });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var authorization = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var period = (DateTimeOffset)authorization["expiresAt"]! - (DateTimeOffset)authorization["createdAt"]!;
+            if (period == TimeSpan.FromMinutes(1))
+            {
+                return authorization;
+            }
+
+            // An authorization made under the old rules: given back, then tried again.
+            Assert.True(attempt < 10, $"The one-minute hold period was not in force after {attempt} tries.");
+            using var reversal = await terminal.PostAsJsonAsync(
+                $"/v1/accounts/{accountId}/authorizations/{(string)authorization["authorizationId"]!}/reversals", new { });
+            Assert.Equal(HttpStatusCode.Created, reversal.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>
+    /// The authorization's expiry rows once one is there (or the deadline passed), read again one sweep period later:
+    /// the passes after the release must not write another.
+    /// </summary>
+    private async Task<List<(long Amount, DateTimeOffset CreatedAt)>> WaitForReleaseAsync(
+        string accountId, string authorizationId, DateTimeOffset deadline)
+    {
+        await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
+        while ((await ExpiryRowsAsync(db, accountId, authorizationId)).Count == 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        return await ExpiryRowsAsync(db, accountId, authorizationId);
+    }
+
+    private static async Task<List<(long Amount, DateTimeOffset CreatedAt)>> ExpiryRowsAsync(
+        NpgsqlDataSource db, string accountId, string authorizationId)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT amount, created_at FROM ledger WHERE account_id = @account AND authorization_id = @authorization AND kind = 'expiry'");
+        command.Parameters.AddWithValue("account", accountId);
+        command.Parameters.AddWithValue("authorization", authorizationId);
+        var rows = new List<(long, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return rows;
+    }
+}
