@@ -26,7 +26,7 @@ public static class AccountValidation
     public static ValidationErrors? ForRefund(AccountState account, RegionRules rules, RefundRequest request) =>
         ForAmount(rules, request.Amount)
         ?? ForCurrency(account, request.Currency)
-        ?? (long.MaxValue - account.Balance < request.Amount ? ValidationErrors.Of("amount", "The balance would overflow.") : null);
+        ?? ForCredit(account, request.Amount);
 
     /// <summary>An advice is never declined, but it must be one: of this account's currency, decided in the last 30 days.</summary>
     public static ValidationErrors? ForAdvice(AccountState account, RegionRules rules, AdviceRequest request, DateTimeOffset now) =>
@@ -62,10 +62,14 @@ public static class AccountValidation
             return ValidationErrors.Of("accountId", "The account is closed.");
         }
 
-        return long.MaxValue - account.Balance < request.Amount
+        return ForCredit(account, request.Amount);
+    }
+
+    /// <summary>A credit must not overflow the balance (which may be below zero after what the network decided).</summary>
+    private static ValidationErrors? ForCredit(AccountState account, long amount) =>
+        amount > long.MaxValue - Math.Max(account.Balance, 0)
             ? ValidationErrors.Of("amount", "The balance would overflow.")
             : null;
-    }
 
     /// <summary>An undefined status (a number that no name maps to) would read as active and break every view.</summary>
     public static ValidationErrors? ForUpdate(AccountUpdate update) =>

@@ -74,7 +74,7 @@ public sealed class Hold
     public AuthorizationStatus StatusAt(DateTimeOffset now) =>
         HeldAt(now) > 0 && !Final ? AuthorizationStatus.Pending
         : Captured > 0 ? AuthorizationStatus.Closed
-        : ReleasedByTime || now >= ExpiresAt ? AuthorizationStatus.Expired
+        : ReleasedByTime || Held > 0 ? AuthorizationStatus.Expired
         : AuthorizationStatus.Reversed;
 
     public AuthorizationRecord ToRecord(string accountId, DateTimeOffset now) => new(

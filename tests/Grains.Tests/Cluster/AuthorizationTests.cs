@@ -196,6 +196,19 @@ public sealed class AuthorizationTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_reversed_authorization_stays_reversed_after_its_expiry_time()
+    {
+        var account = await cluster.OpenAsync(100_000);
+        var id = (await account.AuthorizeAsync(Hotel(1_000))).Authorization!.AuthorizationId;
+        await account.ReverseAsync(new ReversalRequest(id, null, null));
+
+        cluster.MoveClockTo(cluster.Clock.GetUtcNow() + HoldPeriod + TimeSpan.FromDays(1));
+
+        Assert.Equal(AuthorizationStatus.Reversed, (await account.GetAuthorizationAsync(id))!.Status);
+        Assert.Equal(RecordOutcome.AuthorizationNotPending, (await account.CaptureAsync(new CaptureRequest(id, 1_000, true, null))).Outcome);
+    }
+
+    [Fact]
     public async Task A_forced_capture_is_posted_past_the_cap_and_says_so()
     {
         var account = await cluster.OpenAsync(10_000);

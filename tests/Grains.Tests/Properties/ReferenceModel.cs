@@ -5,9 +5,10 @@ namespace Payments.Grains.Tests.Properties;
 
 /// <summary>
 /// A plain model of one account, written from the contract and not from the code: it keeps the list of approved
-/// payments with their instants and sums each period by brute force between the calendar's bounds. No counters.
+/// amounts with their instants and sums each period by brute force between the calendar's bounds. No counters. Holds
+/// are lists of what each approval still holds; what a hold gives back comes off its newest approvals.
 /// </summary>
-internal sealed class ReferenceModel
+internal sealed partial class ReferenceModel
 {
     private const string Currency = "EUR";
     private readonly BusinessCalendar _calendar;
@@ -15,7 +16,7 @@ internal sealed class ReferenceModel
     private readonly long _maxPerPayment;
     private readonly LimitSet _regionDefaults;
     private readonly HashSet<string> _blockedMccs;
-    private readonly List<(DateTimeOffset At, long Amount)> _approved = [];
+    private readonly List<Approval> _approved = [];
 
     public ReferenceModel(RegionRules rules, long initialBalance, AccountLimits ownLimits)
     {
@@ -51,6 +52,20 @@ internal sealed class ReferenceModel
             return null;
         }
 
+        var reason = FirstDeclineReason(now, currency, mcc, amount, amount);
+        if (reason is not null)
+        {
+            return (PaymentStatus.Declined, reason);
+        }
+
+        Balance -= amount;
+        _approved.Add(new Approval(now, amount));
+        return (PaymentStatus.Approved, null);
+    }
+
+    /// <summary>The contract's decline reasons in order; <paramref name="total"/> is what the per-payment ceiling bounds.</summary>
+    private DeclineReason? FirstDeclineReason(DateTimeOffset now, string currency, string mcc, long total, long amount)
+    {
         var reason = Status switch
         {
             AccountStatus.Closed => DeclineReason.AccountClosed,
@@ -59,19 +74,12 @@ internal sealed class ReferenceModel
         };
         reason ??= currency != Currency ? DeclineReason.CurrencyMismatch : null;
         reason ??= _blockedMccs.Contains(mcc) ? DeclineReason.CategoryBlocked : null;
-        reason ??= amount > (PerPayment ?? _regionDefaults.PerPayment) ? DeclineReason.PerPaymentLimitExceeded : null;
-        reason ??= amount > Balance ? DeclineReason.InsufficientFunds : null;
+        reason ??= total > (PerPayment ?? _regionDefaults.PerPayment) ? DeclineReason.PerPaymentLimitExceeded : null;
+        reason ??= amount > Available(now) ? DeclineReason.InsufficientFunds : null;
         reason ??= SpentToday(now) + amount > (Daily ?? _regionDefaults.Daily) ? DeclineReason.DailyLimitExceeded : null;
         reason ??= SpentThisWeek(now) + amount > (Weekly ?? _regionDefaults.Weekly) ? DeclineReason.WeeklyLimitExceeded : null;
         reason ??= SpentThisMonth(now) + amount > (Monthly ?? _regionDefaults.Monthly) ? DeclineReason.MonthlyLimitExceeded : null;
-        if (reason is not null)
-        {
-            return (PaymentStatus.Declined, reason);
-        }
-
-        Balance -= amount;
-        _approved.Add((now, amount));
-        return (PaymentStatus.Approved, null);
+        return reason;
     }
 
     /// <summary>True when the deposit is accepted.</summary>
@@ -109,11 +117,13 @@ internal sealed class ReferenceModel
         Weekly ?? _regionDefaults.Weekly,
         Monthly ?? _regionDefaults.Monthly);
 
-    public long SpentToday(DateTimeOffset now) => SumBetween(_approved, DayOf(now));
+    public long SpentToday(DateTimeOffset now) => SumBetween(Approvals, DayOf(now));
 
-    public long SpentThisWeek(DateTimeOffset now) => SumBetween(_approved, WeekOf(now));
+    public long SpentThisWeek(DateTimeOffset now) => SumBetween(Approvals, WeekOf(now));
 
-    public long SpentThisMonth(DateTimeOffset now) => SumBetween(_approved, MonthOf(now));
+    public long SpentThisMonth(DateTimeOffset now) => SumBetween(Approvals, MonthOf(now));
+
+    private IEnumerable<(DateTimeOffset At, long Amount)> Approvals => _approved.Select(a => (a.At, a.Amount));
 
     /// <summary>The approved amounts whose instants fall in [start, end).</summary>
     public static long SumBetween(IEnumerable<(DateTimeOffset At, long Amount)> approved, (DateTimeOffset Start, DateTimeOffset End) bounds) =>

@@ -30,6 +30,20 @@ public enum Bound
 /// <summary>A payment of exactly what is left under <see cref="Target"/>, plus <see cref="Offset"/>: the edges of each check.</summary>
 public sealed record PayToBoundCommand(Bound Target, int Offset) : Command;
 
+public sealed record AuthorizeCommand(long Amount, string Mcc) : Command;
+
+/// <summary><see cref="Pick"/> chooses one of the authorizations made so far (modulo their number).</summary>
+public sealed record IncrementCommand(int Pick, long Amount) : Command;
+
+/// <summary>A capture of <see cref="Percent"/> of what was authorized (with increments), at least 1.</summary>
+public sealed record CaptureCommand(int Pick, int Percent, bool Final, bool Force) : Command;
+
+/// <summary>A reversal of <see cref="Percent"/> of what is held, or of everything when null.</summary>
+public sealed record ReverseCommand(int Pick, int? Percent) : Command;
+
+/// <summary>A refund of one of the payments and captures so far (modulo their number), or of none when null.</summary>
+public sealed record RefundCommand(int? Pick, long Amount) : Command;
+
 /// <summary>The clock moves forward by <see cref="Duration"/>.</summary>
 public sealed record WaitCommand(TimeSpan Duration) : Command;
 
@@ -97,7 +111,24 @@ internal static class ScenarioGenerators
                 (4, Gen.Constant(AccountStatus.Active)), (1, Gen.Constant(AccountStatus.Frozen)), (1, Gen.Constant(AccountStatus.Closed)))
             .Select(status => (Command)new ChangeStatusCommand(status))),
         (4, Wait()),
-        (1, Gen.Elements(-1, 0, 1).Select(offset => (Command)new WaitForResetCommand(offset))));
+        (1, Gen.Elements(-1, 0, 1).Select(offset => (Command)new WaitForResetCommand(offset))),
+        (4, from amount in Gen.Frequency((8, Gen.Choose(1, 20_000)), (1, Gen.Choose(20_000, 80_000)), (1, Gen.Elements(0, 5_000_000)))
+            from mcc in Gen.Elements("7011", "5542", "5411", "7995")
+            select (Command)new AuthorizeCommand(amount, mcc)),
+        (2, from pick in Gen.Choose(0, 1_000)
+            from amount in Gen.Choose(1, 20_000)
+            select (Command)new IncrementCommand(pick, amount)),
+        (4, from pick in Gen.Choose(0, 1_000)
+            from percent in Gen.Elements(1, 30, 50, 100, 105, 110, 111, 150)
+            from final in Gen.Elements(true, false)
+            from force in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
+            select (Command)new CaptureCommand(pick, percent, final, force)),
+        (2, from pick in Gen.Choose(0, 1_000)
+            from percent in Gen.Elements<int?>(null, 25, 50, 100, 101)
+            select (Command)new ReverseCommand(pick, percent)),
+        (2, from pick in Gen.Frequency((1, Gen.Constant<int?>(null)), (4, Gen.Choose(0, 1_000).Select(p => (int?)p)))
+            from amount in Gen.Choose(1, 20_000)
+            select (Command)new RefundCommand(pick, amount)));
 
     private static Gen<Command> Pay() =>
         from amount in Gen.Frequency(

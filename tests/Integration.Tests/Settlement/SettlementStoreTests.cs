@@ -36,7 +36,7 @@ public sealed class SettlementStoreTests(RealServers servers) : IAsyncDisposable
         Assert.Equal(10, run.Accounts);
         Assert.NotNull(run.FinishedAt);
         Assert.DoesNotContain(await SettlementSql.SettledAsync(_db, _region, _day), line => line.StartsWith(quiet, StringComparison.Ordinal));
-        Assert.Contains($"{accounts[0]}|EUR|2|300|1|1|5000", expected);
+        Assert.Contains($"{accounts[0]}|EUR|2|300|1|1|5000|0|0|0|0|0|0", expected);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class SettlementStoreTests(RealServers servers) : IAsyncDisposable
         var settled = await SettlementSql.SettledAsync(_db, _region, _day);
         var expected = await SettlementSql.ExpectedFromLedgerAsync(_db, _region, _day);
         Assert.Equal(8, run.Accounts);
-        Assert.All(settled.Take(3), line => Assert.EndsWith("|42", line));
+        Assert.All(settled.Take(3), line => Assert.EndsWith("|42|0|0|0|0|0|0", line));
         Assert.Equal(expected.Skip(3), settled.Skip(3));
     }
 
