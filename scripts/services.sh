@@ -7,7 +7,7 @@
 #   scripts/services.sh start-postgres | stop-postgres        every PostgreSQL node (an outage of the whole store)
 #   scripts/services.sh start-redis a|b | stop-redis a|b      one region's Redis nodes
 #   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node> | render <folder>
-#   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site>
+#   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site> | site-pids <site>
 #
 # start starts whatever is not running (after a kill, a killed PostgreSQL node rejoins as a standby, rewound by
 # pg_rewind; a killed Redis comes back as a replica of the current primary) and waits until the store is replicated.
@@ -567,6 +567,20 @@ kill_site() {
     done
 }
 
+# Every server process of the site (guards, Patroni, PostgreSQL with its backends, etcd, Redis, sentinels): the
+# failover demo's loopback variant freezes them with SIGSTOP to stand for a cut-off site.
+site_pids() {
+    local site="$1" node member postmaster
+    for node in $(members postgres "$site"); do
+        cat "$DATA_DIR/$node/guard.pid" "$DATA_DIR/$node/patroni.pid" 2>/dev/null || true
+        postmaster="$(postmaster_pid "$node")"
+        [[ -n "$postmaster" ]] && { printf '%s\n' "$postmaster"; ps -o pid= --ppid "$postmaster" || true; }
+    done
+    for member in $(members etcd "$site") $(members redis "$site") $(members sentinel "$site"); do
+        cat "$DATA_DIR/$member/pid" 2>/dev/null || true
+    done
+}
+
 etcd_initial_cluster() {
     local member cluster=""
     for member in $(members etcd); do cluster+="${cluster:+,}$member=http://$(endpoint "$member" peer)"; done
@@ -657,7 +671,7 @@ main() {
     shift
     case "$command" in
         start | stop | status | destroy | connections | start-postgres | stop-postgres | primary | wait-replicated) [[ $# -eq 0 ]] || usage ;;
-        start-redis | stop-redis | redis-primary | switchover | render | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
+        start-redis | stop-redis | redis-primary | switchover | site-pids | render | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
         *) usage ;;
     esac
     if [[ "$command" == render ]]; then
@@ -682,6 +696,7 @@ main() {
         stop-redis) for member in $(members redis "$(region_name "$1")"); do stop_member "$member"; done ;;
         redis-primary) redis_primary_node "$1" || fail "no Redis primary known for $1" ;;
         switchover) switchover "$1" ;;
+        site-pids) site_pids "$1" ;;
         kill-postgres) kill_postgres "$1" ;;
         kill-patroni) kill_patroni "$1" ;;
         kill-redis) kill_pid "$1" "$(cat "$DATA_DIR/$1/pid" 2>/dev/null)" ;;
