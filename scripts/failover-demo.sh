@@ -143,7 +143,6 @@ start_servers() {
     started="$("$SERVICES" start)" || fail "the servers did not start"
     printf '%s\n' "$started" | sed 's/^/  /'
     PORT_OFFSET="$(printf '%s\n' "$started" | sed -n 's/^port offset: //p')"
-    POSTGRES="$(postgres_connection)"
     "$SERVICES" switchover "$DEMO_PRIMARY" >/dev/null || fail "could not make $DEMO_PRIMARY the primary"
     log "store: $("$SERVICES" status | paste -sd';' | sed 's/;/; /g')"
 }
@@ -180,7 +179,7 @@ start_region() {
     for name in $(members silo "$region"); do
         start_dotnet "$region" "$name" "$BUILD_DIR/silo/Payments.Silo.dll" \
             Payments__Region="$region" Payments__ServiceId="$RUN_ID" \
-            ConnectionStrings__Postgres="$POSTGRES" ConnectionStrings__Redis="$(redis_connection "$region")" \
+            ConnectionStrings__Postgres="$(postgres_connection "" "$region")" ConnectionStrings__Redis="$(redis_connection "$region")" \
             Orleans__AdvertisedIP="$(host "$name")" Orleans__SiloPort="$(port "$name" silo)" Orleans__GatewayPort="$(port "$name" gateway)" \
             Urls="http://$(endpoint "$name" http)"
         wait_up "$region" "$name" "http://$(endpoint "$name" http)/health/ready"
@@ -189,7 +188,7 @@ start_region() {
     for name in $(members api "$region"); do
         start_dotnet "$region" "$name" "$BUILD_DIR/api/Payments.Client.Api.dll" \
             ASPNETCORE_ENVIRONMENT=Development Payments__Region="$region" Payments__ServiceId="$RUN_ID" "${clusters[@]}" \
-            ConnectionStrings__Postgres="$POSTGRES" Urls="http://$(endpoint "$name" http)"
+            ConnectionStrings__Postgres="$(postgres_connection "" "$region")" Urls="http://$(endpoint "$name" http)"
         wait_up "$region" "$name" "http://$(endpoint "$name" http)/health/ready"
     done
 }

@@ -87,7 +87,13 @@ ensure_binaries() {
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v ss >/dev/null 2>&1 || missing+=(iproute2)
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+    # Debian's etcd-server package starts a system etcd on 127.0.0.1:2379, etcd-a's client port in the dev topology;
+    # the scripts run etcd members of their own, so the one just installed is stopped and left disabled.
+    if [[ " ${missing[*]} " == *" etcd-server "* ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
+        systemctl disable --now etcd >/dev/null 2>&1 && say "stopped and disabled the etcd system service that etcd-server started"
+    fi
     PG_BIN="$(find_pg_bin)" || fail "no PostgreSQL >= $PG_MIN_VERSION found after installing 'postgresql'"
     if is_root && ! id -u postgres >/dev/null 2>&1; then
         fail "running as root needs the 'postgres' OS user (initdb refuses root); install 'postgresql' or run as a normal user"
@@ -381,15 +387,33 @@ create_database() {
     fi
 }
 
+# Bootstrap is over, well or badly: the node holds the leader key (/primary), or its Patroni gave up and exited
+# (Patroni 3.0 removes the initialize key and exits when its post-bootstrap fails).
+bootstrap_settled() { is_primary "$1" || ! alive "$DATA_DIR/$1/patroni.pid"; }
+
+# The first node initialises the cluster and becomes the primary (the others are then cloned from it). A failed
+# bootstrap (seen once on a loaded machine) is tried again from scratch, up to 3 times: the cluster never took a write,
+# so its data folder and its keys in etcd are thrown away. The log of each failed attempt is kept beside the node's.
+bootstrap_primary() {
+    local node="$1" dir="$DATA_DIR/$1" attempt
+    for attempt in 1 2 3; do
+        start_patroni "$node"
+        wait_until "$TIMEOUT_SECONDS" bootstrap_settled "$node"
+        is_primary "$node" && return 0
+        tail -n 30 "$dir/patroni.log" >&2
+        say "postgres: bootstrap of $node failed (attempt $attempt of 3); its log is $dir/patroni-bootstrap-$attempt.log"
+        stop_patroni "$node" >/dev/null
+        mv "$dir/patroni.log" "$dir/patroni-bootstrap-$attempt.log"
+        rm -rf "$dir/data" "$dir"/data_*
+        etcdctl_run del --prefix "${LEADER_KEY%/*}/" >/dev/null
+    done
+    fail "$node did not bootstrap a cluster in 3 attempts (logs: $dir/patroni-bootstrap-*.log)"
+}
+
 start_postgres() {
     local node first
     first="$(members postgres | head -n1)"
-    # At bootstrap the first node initialises the cluster and becomes the primary; the others are cloned from it.
-    if [[ ! -f "$DATA_DIR/$first/data/PG_VERSION" ]]; then
-        start_patroni "$first"
-        wait_until "$TIMEOUT_SECONDS" primary_node ||
-            { tail -n 30 "$DATA_DIR/$first/patroni.log" >&2; fail "$first did not become the primary"; }
-    fi
+    [[ -f "$DATA_DIR/$first/data/PG_VERSION" ]] || bootstrap_primary "$first"
     for node in $(members postgres); do start_patroni "$node"; done
     wait_replicated
     create_database
