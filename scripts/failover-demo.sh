@@ -349,6 +349,31 @@ GROUP BY 1, 2 ORDER BY 1, 2;
 SQL
 }
 
+# The demo fails (exit 1) when an approved payment is missing, a key was debited twice, the ledger's chain of
+# balances breaks, or no region-a payment was approved by region-b during the cut.
+check_invariants() {
+    local outcomes="$1" cut="$2" violations
+    violations="$(sql -tA -v run="$RUN_ID" -v cut="$cut" <<SQL
+CREATE TEMP TABLE answers (account_id text, home_region text, payment_key text, amount bigint, result text,
+    decided_by text, answered_by text, sent_at timestamptz, answered_at timestamptz, attempts int);
+\copy answers FROM '$outcomes' WITH (FORMAT csv, HEADER true)
+SELECT concat_ws(', ',
+    CASE WHEN EXISTS (SELECT 1 FROM answers a WHERE a.result = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger l
+         WHERE l.account_id = a.account_id AND l.entry_id = a.payment_key AND l.status = 'approved' AND l.amount = a.amount))
+         THEN 'an approved payment is missing from the ledger' END,
+    CASE WHEN EXISTS (SELECT 1 FROM ledger WHERE account_id LIKE :'run' || '-%' GROUP BY account_id, entry_id HAVING count(*) > 1)
+         THEN 'a key was written twice' END,
+    CASE WHEN EXISTS (SELECT 1 FROM ledger WHERE account_id LIKE :'run' || '-%' GROUP BY account_id HAVING count(*) <> max(seq))
+         THEN 'an account has a seq gap' END,
+    CASE WHEN NOT EXISTS (SELECT 1 FROM answers WHERE home_region = 'region-a' AND decided_by = 'region-b'
+         AND result = 'approved' AND answered_at > :'cut'::timestamptz)
+         THEN 'no region-a payment was approved by region-b after the cut' END);
+SQL
+)"
+    [[ -z "$violations" ]] || fail "$violations"
+    log "checks passed: RPO 0, no key twice, no seq gap, region-a's accounts served by region-b after the cut"
+}
+
 # ---------- the drill ----------
 
 main() {
@@ -404,6 +429,7 @@ main() {
     front_door_transitions
     cp "$outcomes" "$LOG_DIR/outcomes.csv"
     check_ledger "$outcomes" "$cut_at" "$restore_at" "$killed_at"
+    check_invariants "$outcomes" "$cut_at"
     log "done; logs in $LOG_DIR (the store's: store-*.log)"
 }
 

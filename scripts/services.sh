@@ -218,7 +218,10 @@ start_etcd() {
     ensure_ports_free "$member" client peer
     mkdir -p "$dir"
     # A loaded 2-core machine: heartbeats every 200 ms, a leader lost after 2 s (etcd's tuning guide: 10 × heartbeat).
-    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" \
+    # --pre-vote (off by default in etcd 3.4): a member cut off from the others keeps campaigning and raising its term;
+    # without a pre-vote its return deposes the leader, and the cluster's election then outlasts Patroni's retry_timeout,
+    # so the new primary demotes itself (the failover demo saw 8 s without a commit right after region-a came back).
+    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" --pre-vote \
         --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
         --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
         --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \

@@ -44,6 +44,7 @@ members() {
     for name in ${TOPO_KIND[$1]:-}; do
         [[ -z "${2:-}" || "${TOPO[$name.site]}" == "$2" ]] && printf '%s\n' "$name"
     done
+    return 0
 }
 
 # The sites that run a cluster (every site but the witness).
