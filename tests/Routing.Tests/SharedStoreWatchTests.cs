@@ -14,12 +14,7 @@ public sealed class SharedStoreWatchTests : IDisposable
     [Fact]
     public async Task Probe_failures_while_the_shared_store_is_down_do_not_fail_the_region_over()
     {
-        await _routing.ProbeAllAsync();
-        _routing.StorePing.Behaviour = StoreBehaviour.NoPrimary;
-        await _routing.Store.PingAsync();
-        _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Refuses;
-
-        await _routing.ProbeForAsync(TimeSpan.FromSeconds(3));
+        await RegionARefusesWhileTheStoreIsDownAsync();
 
         var regionA = _routing.HealthOf("region-a");
         Assert.True(_routing.Store.IsDown);
@@ -31,11 +26,7 @@ public sealed class SharedStoreWatchTests : IDisposable
     [Fact]
     public async Task Region_still_unreachable_once_the_store_answers_again_fails_over()
     {
-        await _routing.ProbeAllAsync();
-        _routing.StorePing.Behaviour = StoreBehaviour.NoPrimary;
-        await _routing.Store.PingAsync();
-        _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Refuses;
-        await _routing.ProbeForAsync(TimeSpan.FromSeconds(3));
+        await RegionARefusesWhileTheStoreIsDownAsync();
 
         _routing.StorePing.Behaviour = StoreBehaviour.Answers;
         await _routing.Store.PingAsync();
@@ -81,6 +72,16 @@ public sealed class SharedStoreWatchTests : IDisposable
         await watch.PingAsync();
 
         Assert.False(watch.IsDown);
+    }
+
+    /// <summary>Both clusters healthy, then the store loses its primary and region-a's cluster refuses for 3 s of probes.</summary>
+    private async Task RegionARefusesWhileTheStoreIsDownAsync()
+    {
+        await _routing.ProbeAllAsync();
+        _routing.StorePing.Behaviour = StoreBehaviour.NoPrimary;
+        await _routing.Store.PingAsync();
+        _routing.Clusters["region-a"].Behaviour = ClusterBehaviour.Refuses;
+        await _routing.ProbeForAsync(TimeSpan.FromSeconds(3));
     }
 
     private string AccountOf(string region)
