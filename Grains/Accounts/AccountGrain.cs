@@ -222,8 +222,7 @@ public sealed class AccountGrain(
         var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
         return new(outcome, entry?.Change is CaptureMade capture
-            ? new CaptureRecord(entry.EntryId, capture.AuthorizationId, capture.Amount, entry.BalanceAfter, entry.CreatedAt,
-                entry.DecidedBy, capture.ExceedsHold, capture.OverLimits, await ExistingAuthorizationAsync(capture.AuthorizationId))
+            ? capture.ToRecord(entry, await ExistingAuthorizationAsync(capture.AuthorizationId))
             : null, null);
     }
 
@@ -238,7 +237,7 @@ public sealed class AccountGrain(
         var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
         return new(outcome, entry?.Change is ReversalMade reversal
-            ? new ReversalRecord(entry.EntryId, reversal.Amount, await ExistingAuthorizationAsync(reversal.AuthorizationId))
+            ? reversal.ToRecord(entry, await ExistingAuthorizationAsync(reversal.AuthorizationId))
             : null, null);
     }
 

@@ -1,13 +1,16 @@
 using Payments.Accounts;
+using Payments.Accounts.Holds;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Ledger.Changes;
 using Payments.Regions;
 
 namespace Payments.Events;
 
 /// <summary>
 /// The one place where a ledger row becomes an event: its type, and its data as the API answers for that row (the
-/// payment, the deposit, the account view). Every kind of row is one case; a kind without one throws.
+/// payment, the deposit, the authorization, capture or reversal, the account view). Every kind of row is one case; a
+/// kind without one throws (LedgerEventsTests makes that a failing test, not a production error).
 /// </summary>
 public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regions)
 {
@@ -31,12 +34,19 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
     }
 
     /// <summary>Every kind of row: its event type, and how to build its data.</summary>
-    private (string Type, Func<CancellationToken, Task<object>> Data) Describe(LedgerEntry entry) => entry.Kind switch
+    private (string Type, Func<CancellationToken, Task<object>> Data) Describe(LedgerEntry entry) => entry.Change switch
     {
-        EntryKind.Open => (EventTypes.AccountOpened, token => AccountViewAtAsync(entry, token)),
-        EntryKind.Settings => (EventTypes.AccountUpdated, token => AccountViewAtAsync(entry, token)),
-        EntryKind.Payment => (PaymentType(entry.ToPayment().Status), _ => Task.FromResult<object>(entry.ToPayment())),
-        EntryKind.Deposit => (EventTypes.DepositCreated, _ => Task.FromResult<object>(entry.ToDeposit())),
+        AccountOpened => (EventTypes.AccountOpened, token => AccountViewAtAsync(entry, token)),
+        SettingsChanged => (EventTypes.AccountUpdated, token => AccountViewAtAsync(entry, token)),
+        PaymentDecided payment => (PaymentType(payment.Status), _ => Task.FromResult<object>(entry.ToPayment())),
+        DepositMade => (EventTypes.DepositCreated, _ => Task.FromResult<object>(entry.ToDeposit())),
+        AuthorizationDecided decided => (AuthorizationType(decided.Status), _ => Task.FromResult<object>(decided.ToRecord(entry))),
+        CaptureMade capture => (EventTypes.AuthorizationCaptured,
+            async token => capture.ToRecord(entry, await AuthorizationAtAsync(entry, capture.AuthorizationId, token))),
+        ReversalMade reversal => (EventTypes.AuthorizationReversed,
+            async token => reversal.ToRecord(entry, await AuthorizationAtAsync(entry, reversal.AuthorizationId, token))),
+        HoldExpired expired => (EventTypes.AuthorizationExpired,
+            async token => await AuthorizationAtAsync(entry, expired.AuthorizationId, token)),
         _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
     };
 
@@ -49,6 +59,24 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
         PaymentStatus.Declined => EventTypes.PaymentDeclined,
         _ => throw new InvalidOperationException($"Payment status {status} has no event type."),
     };
+
+    private static string AuthorizationType(PaymentStatus status) => status switch
+    {
+        PaymentStatus.Approved => EventTypes.AuthorizationPending,
+        PaymentStatus.Declined => EventTypes.AuthorizationDeclined,
+        _ => throw new InvalidOperationException($"Authorization status {status} has no event type."),
+    };
+
+    /// <summary>
+    /// The authorization as the API answered it right after this row: its own rows up to this one, folded as of the
+    /// row's time (so an expiry reads expired, a capture before the expiry still pending).
+    /// </summary>
+    private async Task<AuthorizationRecord> AuthorizationAtAsync(LedgerEntry entry, string authorizationId, CancellationToken cancellationToken)
+    {
+        var rows = await ledger.AuthorizationRowsAsync(entry.AccountId, authorizationId, cancellationToken);
+        return AuthorizationHistory.Fold(rows.Where(row => row.Seq <= entry.Seq).ToList(), entry.CreatedAt)
+            ?? throw new InvalidOperationException($"Row {entry.Seq} of {entry.AccountId} names authorization {authorizationId}, which has no authorization row.");
+    }
 
     /// <summary>
     /// The account view as it was right after this row: the account's rows up to it replayed through

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Payments.Accounts;
+using Payments.Contracts;
 
 namespace Payments.Ledger.Changes;
 
@@ -37,6 +38,10 @@ public sealed record CaptureMade(
         hold.Released = checked(hold.Released + Released);
         hold.Final |= Final;
     }
+
+    /// <summary>The capture as the API answers it, with its authorization as of the answer.</summary>
+    public CaptureRecord ToRecord(LedgerEntry row, AuthorizationRecord authorization) =>
+        new(row.EntryId, AuthorizationId, Amount, row.BalanceAfter, row.CreatedAt, row.DecidedBy, ExceedsHold, OverLimits, authorization);
 
     public bool Equals(CaptureMade? other) =>
         other is not null && (AuthorizationId, Amount, Currency, Final, FromHold, Released, HeldAfter) ==

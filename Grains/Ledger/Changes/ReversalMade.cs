@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Payments.Accounts;
+using Payments.Contracts;
 
 namespace Payments.Ledger.Changes;
 
@@ -21,4 +22,7 @@ public sealed record ReversalMade(
         hold.Release(Amount, account.Unspend);
         hold.Released = checked(hold.Released + Amount);
     }
+
+    /// <summary>The reversal as the API answers it, with its authorization as of the answer.</summary>
+    public ReversalRecord ToRecord(LedgerEntry row, AuthorizationRecord authorization) => new(row.EntryId, Amount, authorization);
 }
