@@ -394,9 +394,15 @@ main() {
     log "drill: ${DEMO_SECONDS} s of payments from 6 accounts per region, plain clients of the front door; cut region-a at" \
         "+${CUT_AT} s, reconnect at +${RESTORE_AT} s, kill the front door instance holding region-a's address at +${FRONT_DOOR_KILL_AT} s"
     $(nsx net) dotnet "$BUILD_DIR/drill/Payments.Drill.dll" "${front_doors[@]}" \
-        --seconds "$DEMO_SECONDS" --accounts 6 --run-id "$RUN_ID" --outcomes "$outcomes" &
+        --seconds "$DEMO_SECONDS" --accounts 6 --run-id "$RUN_ID" --outcomes "$outcomes" > >(tee "$WORK_DIR/drill.log") &
     local drill=$!
     PIDS+=("$drill")
+    # The times count from the first payment: opening the accounts takes a while on a loaded machine.
+    local tries=0
+    until grep -q "drill $RUN_ID:" "$WORK_DIR/drill.log" 2>/dev/null; do
+        ((tries++ < 600)) && kill -0 "$drill" 2>/dev/null || fail "the drill did not start paying"
+        sleep 0.2
+    done
     sleep "$CUT_AT"
     local cut_at restore_at killed_at node
     cut_at="$(now)"
