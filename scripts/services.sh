@@ -217,15 +217,18 @@ start_etcd() {
     alive "$dir/pid" && return 0
     ensure_ports_free "$member" client peer
     mkdir -p "$dir"
-    # A loaded 2-core machine: heartbeats every 200 ms, a leader lost after 2 s (etcd's tuning guide: 10 × heartbeat).
+    # Heartbeats every 100 ms, a leader lost after 1 s (etcd's tuning guide: 10 × heartbeat). Patroni gives each
+    # member retry_timeout / 3 = 1 s per request: an election slower than that, after the loss of the region holding
+    # etcd's leader, made the primary of the other region demote itself (ADR 0017).
     # --pre-vote (off by default in etcd 3.4): a member cut off from the others keeps campaigning and raising its term;
-    # without a pre-vote its return deposes the leader, and the cluster's election then outlasts Patroni's retry_timeout,
-    # so the new primary demotes itself (the failover demo saw 8 s without a commit right after region-a came back).
+    # without a pre-vote its return deposes the leader, and the new primary demoted itself 4 s after region-a came back
+    # in the failover demo. It also keeps a member that missed a few heartbeats on a loaded machine from starting an
+    # election the others, still hearing their leader, would not join.
     $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" --pre-vote \
         --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
         --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
         --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
-        --heartbeat-interval 200 --election-timeout 2000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
+        --heartbeat-interval 100 --election-timeout 1000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
     printf '%s\n' "$!" >"$dir/pid"
     say "etcd $member: started on $(endpoint "$member" client)"
 }
@@ -280,8 +283,8 @@ bootstrap:
         fsync: "on"
         synchronous_commit: "on"
         full_page_writes: "on"
-        # A lost standby is noticed in seconds, not the default minute during which every commit waits.
-        wal_sender_timeout: 5s
+        # A lost standby is noticed in 2 s, not the default minute during which every commit waits (ADR 0017).
+        wal_sender_timeout: 2s
         wal_receiver_timeout: 5s
         wal_receiver_status_interval: 1s
         max_wal_size: 4GB
