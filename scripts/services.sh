@@ -212,6 +212,9 @@ etcd_endpoints() {
 
 etcdctl_run() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=3 etcdctl --endpoints="$(etcd_endpoints)" --command-timeout=3s "$@"; }
 
+# Patroni's keys live in etcd's v2 keyspace (see write_patroni_config): etcdctl in its v2 mode reaches them.
+etcdctl_keys() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=2 etcdctl --endpoints="$(etcd_endpoints)" --total-timeout=3s "$@"; }
+
 start_etcd() {
     local member="$1" dir="$DATA_DIR/$1"
     alive "$dir/pid" && return 0
@@ -224,7 +227,8 @@ start_etcd() {
     # without a pre-vote its return deposes the leader, and the new primary demoted itself 4 s after region-a came back
     # in the failover demo. It also keeps a member that missed a few heartbeats on a loaded machine from starting an
     # election the others, still hearing their leader, would not join.
-    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" --pre-vote \
+    # --enable-v2: Patroni talks to etcd's v2 API (see write_patroni_config).
+    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" --pre-vote --enable-v2=true \
         --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
         --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
         --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
@@ -256,7 +260,11 @@ name: $node
 restapi:
   listen: $(endpoint "$node" rest)
   connect_address: $(endpoint "$node" rest)
-etcd3:
+# etcd's v2 API, not etcd3: Patroni 3.0.2's etcd3 client renews a leader key whose lease expired with an
+# unconditional put, and a former primary cut off with a minority reads its own stale view (serializable reads) and
+# takes the key back from the promoted standby when it reconnects: the failover demo lost the standby's commits so.
+# The v2 client renews only with a compare-and-swap on its own name (fixed for etcd3 in Patroni 3.0.3; ADR 0017).
+etcd:
   hosts: $etcd_hosts
 bootstrap:
   dcs:
@@ -333,7 +341,7 @@ guard_patroni() {
     [[ -f "$dir/stopping" ]] && exit 0
     echo "$(date -u +%FT%T) guard: Patroni of $node is gone; stopping its PostgreSQL (watchdog)" >>"$dir/patroni.log"
     $(in_site "$node") $(as_postgres) "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop >>"$dir/patroni.log" 2>&1
-    printf 'value("%s") = "%s"\n\ndel %s\n\n\n' "$LEADER_KEY" "$node" "$LEADER_KEY" | etcdctl_run txn >>"$dir/patroni.log" 2>&1
+    etcdctl_keys rm --with-value "$node" "$LEADER_KEY" >>"$dir/patroni.log" 2>&1
 }
 
 start_patroni() {
@@ -411,7 +419,7 @@ bootstrap_primary() {
         stop_patroni "$node" >/dev/null
         mv "$dir/patroni.log" "$dir/patroni-bootstrap-$attempt.log"
         rm -rf "$dir/data" "$dir"/data_*
-        etcdctl_run del --prefix "${LEADER_KEY%/*}/" >/dev/null
+        etcdctl_keys rm --recursive "${LEADER_KEY%/*}" >/dev/null 2>&1 || true
     done
     fail "$node did not bootstrap a cluster in 3 attempts (logs: $dir/patroni-bootstrap-*.log)"
 }
