@@ -25,6 +25,7 @@ public static class ApiHosting
         builder.AddEmbeddedSiloWhenAsked();
         services.AddAccountRouting(builder.Configuration);
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
+        services.AddLoadShedding();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
@@ -54,6 +55,7 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLoadShedding();
         app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseAuthentication();
         app.UseRateLimiter();

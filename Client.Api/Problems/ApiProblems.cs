@@ -31,6 +31,10 @@ public static class ApiProblems
         Create(StatusCodes.Status404NotFound, ProblemCodes.AuthorizationNotFound, "Authorization not found.",
             $"Account '{accountId}' has no authorization with this id.");
 
+    public static ProblemHttpResult PaymentNotFound(string accountId, string paymentId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
+            $"No payment '{paymentId}' on account '{accountId}'.");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.", detail);
 
@@ -52,6 +56,11 @@ public static class ApiProblems
     /// <summary>The request ran out of time: it may have taken effect, and a retry with the same Idempotency-Key tells.</summary>
     public static ProblemHttpResult TimedOut(HttpContext context) => Unavailable(context,
         "The request did not complete in time and may or may not have taken effect. Retry with the same Idempotency-Key.");
+
+    /// <summary>Shed before it reached a grain: nothing of the request was recorded.</summary>
+    public static ProblemHttpResult Overloaded(HttpContext context) => Unavailable(context,
+        "The service is at its limit of requests in progress and did not start this one: nothing was recorded. Retry " +
+        "after the Retry-After delay with the same Idempotency-Key.");
 
     public static ProblemHttpResult PayloadTooLarge(long maxBytes) =>
         Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",

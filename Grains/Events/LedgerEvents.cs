@@ -47,6 +47,11 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
             async token => reversal.ToRecord(entry, await AuthorizationAtAsync(entry, reversal.AuthorizationId, token))),
         HoldExpired expired => (EventTypes.AuthorizationExpired,
             async token => await AuthorizationAtAsync(entry, expired.AuthorizationId, token)),
+        IncrementDecided increment => (IncrementType(increment.Status),
+            async token => increment.ToRecord(entry, await AuthorizationAtAsync(entry, increment.AuthorizationId, token))),
+        RefundMade refund => (EventTypes.RefundCreated, _ => Task.FromResult<object>(refund.ToRecord(entry))),
+        AdviceRecorded { IsAuthorization: true } => (EventTypes.AuthorizationPending, _ => Task.FromResult<object>(entry.AsAuthorization()!)),
+        AdviceRecorded => (EventTypes.PaymentApproved, _ => Task.FromResult<object>(entry.ToPayment())),
         _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
     };
 
@@ -67,13 +72,20 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
         _ => throw new InvalidOperationException($"Authorization status {status} has no event type."),
     };
 
+    private static string IncrementType(PaymentStatus status) => status switch
+    {
+        PaymentStatus.Approved => EventTypes.AuthorizationIncremented,
+        PaymentStatus.Declined => EventTypes.AuthorizationIncrementDeclined,
+        _ => throw new InvalidOperationException($"Increment status {status} has no event type."),
+    };
+
     /// <summary>
     /// The authorization as the API answered it right after this row: its own rows up to this one, folded as of the
     /// row's time (so an expiry reads expired, a capture before the expiry still pending).
     /// </summary>
     private async Task<AuthorizationRecord> AuthorizationAtAsync(LedgerEntry entry, string authorizationId, CancellationToken cancellationToken)
     {
-        var rows = await ledger.AuthorizationRowsAsync(entry.AccountId, authorizationId, cancellationToken);
+        var rows = await ledger.AuthorizationRowsAsync(entry.AccountId, [authorizationId], cancellationToken);
         return AuthorizationHistory.Fold(rows.Where(row => row.Seq <= entry.Seq).ToList(), entry.CreatedAt)
             ?? throw new InvalidOperationException($"Row {entry.Seq} of {entry.AccountId} names authorization {authorizationId}, which has no authorization row.");
     }

@@ -10,7 +10,7 @@ namespace Payments.Ledger;
 /// Its feed is the order of the appends: each one is a transaction, made under the lock, so none can commit behind a
 /// reader.
 /// </summary>
-public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
+public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
 {
     private readonly Dictionary<string, AccountRows> _accounts = new(StringComparer.Ordinal);
     private readonly List<FeedRow> _feed = [];
@@ -68,15 +68,15 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
         Query(accountId, rows => entryIds.Select(id => rows.ById.GetValueOrDefault(id)).OfType<LedgerEntry>().ToList());
 
     public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
-        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        string accountId, IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values
-            .Where(e => string.Equals(e.Change.Columns(e).AuthorizationId, authorizationId, StringComparison.Ordinal))
+            .Where(e => e.Change.Columns(e).AuthorizationId is { } id && authorizationIds.Contains(id))
             .ToList());
 
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
-        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
+        string accountId, LedgerList list, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values
-            .Where(e => e.Kind == kind && (beforeSeq is null || e.Seq < beforeSeq))
+            .Where(e => e.IsIn(list) && (beforeSeq is null || e.Seq < beforeSeq))
             .OrderByDescending(e => e.Seq)
             .Take(limit)
             .ToList());

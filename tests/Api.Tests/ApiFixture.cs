@@ -19,6 +19,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "dev-admin-key";
     public const string TerminalKey = "dev-terminal-key";
+    public const string NetworkKey = "dev-network-key";
 
     private InProcessTestCluster? _cluster;
 

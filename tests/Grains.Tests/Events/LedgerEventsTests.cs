@@ -57,10 +57,15 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
         var hold = (await account.AuthorizeAsync(Hotel(20_000))).Authorization!;
         answers.Add((EventTypes.AuthorizationPending, hold));
         answers.Add((EventTypes.AuthorizationDeclined, (await account.AuthorizeAsync(Hotel(500_000))).Authorization!));
+        var incremented = (await account.IncrementAsync(new IncrementRequest(hold.AuthorizationId, 1_000, null))).Increment!;
+        answers.Add((EventTypes.AuthorizationIncremented, incremented));
         answers.Add((EventTypes.AuthorizationCaptured, (await account.CaptureAsync(new CaptureRequest(hold.AuthorizationId, 5_000, false, null))).Capture!));
         answers.Add((EventTypes.AuthorizationReversed, (await account.ReverseAsync(new ReversalRequest(hold.AuthorizationId, 3_000, null))).Reversal!));
 
-        cluster.MoveClockTo(hold.ExpiresAt!.Value);
+        await account.RefundAsync(new RefundRequest(200, "EUR", "Shop", "5411", null, null));
+        await account.AdviseAsync(new AdviceRequest(AdviceKind.Payment, 300, "EUR", "Station", "5542", cluster.Clock.GetUtcNow(), "net-1"));
+
+        cluster.MoveClockTo(incremented.Authorization.ExpiresAt!.Value);
         await account.ExpireDueHoldsAsync();
         answers.Add((EventTypes.AuthorizationExpired, (await account.GetAuthorizationAsync(hold.AuthorizationId))!));
         return (account, answers);
