@@ -10,6 +10,7 @@ using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Payments.Accounts;
+using Payments.Accounts.Holds.Expiry;
 using Payments.Events;
 using Payments.Ledger;
 using Payments.Regions;
@@ -46,6 +47,10 @@ public static class PaymentsGrainServices
             sp.GetRequiredService<IOptions<SettlementOptions>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<SettlementMetrics>(), sp.GetRequiredService<ILogger<SettlementService>>()));
         services.AddHostedService<SettlementScheduling>();
+        services.AddOptions<HoldExpiryOptions>().BindConfiguration(HoldExpiryOptions.Section)
+            .Validate(HoldExpiryOptions.IsValid, $"{HoldExpiryOptions.Section}: a setting is out of range.").ValidateOnStart();
+        services.AddSingleton<HoldExpirySweep>();
+        services.AddHostedService<HoldExpiryScheduling>();
         services.AddRegionIdentity();
         services.AddSingleton(sp => new SiloRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
         // The account storage's serializer (keyed by its name, as Orleans looks it up): the compact format, reading
@@ -70,6 +75,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton<InMemoryLedgerStore>();
             services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IEventFeedStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
+            services.TryAddSingleton<IHoldExpiryStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IRegionRulesStore, InMemoryRegionRulesStore>();
         }
         else
@@ -78,6 +84,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(postgres) { Name = "ledger" }.Build());
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
             services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
+            services.TryAddSingleton<IHoldExpiryStore, PostgresHoldExpiryStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
             services.TryAddSingleton<IWebhookStore>(sp => new PostgresWebhookStore(

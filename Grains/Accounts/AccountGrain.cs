@@ -295,6 +295,12 @@ public sealed class AccountGrain(
         // The network's reference is the row's id: a resend finds the first row and replays it.
         var (outcome, entry) = await _commits.RecordAsync(request.NetworkReference, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Advise(account, rules, stamp, request));
+        if (outcome == RecordOutcome.Created && State.Holds.TryGetValue(entry!.EntryId, out var hold) && hold.IsDue(Now()))
+        {
+            // Decided so long ago that its hold period is over: released at once, as the sweep would have at its expiry.
+            await ExpireDueHoldsAsync();
+        }
+
         return entry?.Change is AdviceRecorded { IsAuthorization: true }
             ? new(outcome, null, await ExistingAuthorizationAsync(entry.EntryId), null)
             : new(outcome, entry?.AsPayment(), null, null);
@@ -302,6 +308,8 @@ public sealed class AccountGrain(
 
     public async Task ExpireDueHoldsAsync()
     {
+        // The sweep read the hold from the ledger: another region's activation may have written it, so catch up first.
+        await _commits.InTurnAsync(() => ReadLedgerAsync(_commits.CatchUpAsync));
         if (State.Exists && State.Holds.Values.Any(h => h.IsDue(Now())))
         {
             // An empty request: its group starts with the releases that are due.
