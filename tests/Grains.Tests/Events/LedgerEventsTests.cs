@@ -42,6 +42,18 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
                 $"{pair.First.Type}: {pair.Second["data"]!.ToJsonString()}"));
     }
 
+    [Fact]
+    public async Task A_type_filter_reads_only_its_types_and_a_prefix_reads_every_type_under_it()
+    {
+        var (account, answers) = await RecordEveryKindAsync();
+
+        var lifecycle = await ReadFeedAsync(account, "authorization.*");
+        var two = await ReadFeedAsync(account, "authorization.expired", "account.opened");
+
+        Assert.Equal(answers.Select(a => a.Type), lifecycle.Select(e => (string)e["type"]!));
+        Assert.Equal([EventTypes.AccountOpened, EventTypes.AuthorizationExpired], two.Select(e => (string)e["type"]!));
+    }
+
     /// <summary>
     /// One row of every kind on a fresh account; returns the grain's answers to the authorization requests (and the
     /// authorization after its expiry), in ledger order, with the event type each must come as.
@@ -66,10 +78,10 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
         return (account, answers);
     }
 
-    private async Task<List<JsonNode>> ReadFeedAsync(IAccountGrain account)
+    private async Task<List<JsonNode>> ReadFeedAsync(IAccountGrain account, params string[] types)
     {
         var page = await cluster.Client.GetGrain<IEventFeedGrain>(0)
-            .ReadAsync(new EventQuery(FeedPosition.Start, 100, [], account.GetPrimaryKeyString()));
+            .ReadAsync(new EventQuery(FeedPosition.Start, 100, types, account.GetPrimaryKeyString()));
         return page.Items.Select(item => JsonNode.Parse(item)!).ToList();
     }
 
