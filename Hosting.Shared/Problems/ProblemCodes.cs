@@ -25,7 +25,6 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";
     public const string DeliveryNotFound = "delivery_not_found";
-    public const string WebhooksUnavailable = "webhooks_unavailable";
 
     /// <summary>The code of a problem the framework wrote (an unknown path, a wrong method) from its status alone.</summary>
     public static string ForStatus(int? status) => status switch
