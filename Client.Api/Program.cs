@@ -16,6 +16,7 @@ app.UsePaymentsApi();
 app.MapOperationsApi();
 app.MapAccountsApi();
 app.MapPaymentsApi();
+app.MapAuthorizationsApi();
 app.MapDepositsApi();
 app.MapApiKeysApi();
 app.MapRegionsApi();

@@ -24,17 +24,29 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Decides an authorization (a hold) and makes the decision durable before answering.</summary>
     Task<AuthorizationResult> AuthorizeAsync(AuthorizationRequest request);
 
-    /// <summary>Captures (part of) an authorization, within its cap; a final capture releases the rest.</summary>
+    /// <summary>Decides more money on a pending authorization's hold and makes the decision durable before answering.</summary>
+    Task<IncrementResult> IncrementAsync(IncrementRequest request);
+
+    /// <summary>Captures (part of) an authorization, within its cap unless forced; a final capture releases the rest.</summary>
     Task<CaptureResult> CaptureAsync(CaptureRequest request);
 
     /// <summary>Gives back part or all of what a pending authorization holds.</summary>
     Task<ReversalResult> ReverseAsync(ReversalRequest request);
+
+    /// <summary>Credits money a merchant gives back, for one of the account's payments or captures or for none.</summary>
+    Task<RefundResult> RefundAsync(RefundRequest request);
+
+    /// <summary>Records what the network decided on the bank's behalf, as it is; a resend replays the first.</summary>
+    Task<AdviceResult> AdviseAsync(AdviceRequest request);
 
     /// <summary>Records the release of every hold that is due now; the region's expiry sweep calls it.</summary>
     Task ExpireDueHoldsAsync();
 
     /// <summary>Reads one authorization as of now, or null when the account has none with that id.</summary>
     Task<AuthorizationRecord?> GetAuthorizationAsync(string authorizationId);
+
+    /// <summary>Pages through the account's authorizations as of now, newest first, only those of <paramref name="status"/> when given.</summary>
+    Task<AuthorizationPage?> ListAuthorizationsAsync(AuthorizationStatus? status, int limit, long? beforeSeq);
 
     /// <summary>Pages through the account's payments, newest first.</summary>
     [AlwaysInterleave]

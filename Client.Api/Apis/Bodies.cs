@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Api.Problems;
+using Payments.Api.Validation;
 using Payments.Contracts;
 using Payments.Hosting.Security;
 
@@ -16,8 +19,32 @@ public sealed record LimitsBody(long? PerPayment, long? Daily, long? Weekly, lon
 /// <summary><c>PATCH /v1/accounts/{accountId}</c>.</summary>
 public sealed record UpdateAccountBody(LimitsBody? Limits, AccountStatus? Status);
 
-/// <summary><c>POST /v1/accounts/{accountId}/payments</c>.</summary>
-public sealed record PaymentBody(long? Amount, string? Currency, string? Merchant, string? Mcc);
+/// <summary><c>POST /v1/accounts/{accountId}/payments</c>, and the same body for <c>…/authorizations</c>.</summary>
+public sealed record PaymentBody(long? Amount, string? Currency, string? Merchant, string? Mcc)
+{
+    /// <summary>The formats; the region's maximum amount is the account grain's to check.</summary>
+    public Errors Check() => new Errors()
+        .Check(Amount is > 0, "amount", "Required, a positive number of minor units.")
+        .Check(Iso4217.IsCurrency(Currency), "currency", "An ISO 4217 currency code.")
+        .Check(FieldRules.IsText(Merchant, FieldRules.MaxMerchantLength), "merchant", "1 to 100 characters, no control characters.")
+        .Check(FieldRules.IsMcc(Mcc), "mcc", "Four digits (ISO 18245).");
+
+    /// <summary>400 for a malformed body, 403 for a merchant the key may not <paramref name="what"/> for; null when it may be decided.</summary>
+    public ProblemHttpResult? Refusal(HttpContext context, string what) =>
+        Check() is { Any: true } errors ? ApiProblems.Validation(errors.Fields) : MerchantScope.Refuse(context, Merchant!, what);
+}
+
+/// <summary><c>POST …/authorizations/{authorizationId}/captures</c>: <c>final</c> releases what is still held.</summary>
+public sealed record CaptureBody(long? Amount, bool? Final)
+{
+    public Errors Check() => new Errors().Check(Amount is > 0, "amount", "Required, a positive number of minor units.");
+}
+
+/// <summary><c>POST …/authorizations/{authorizationId}/reversals</c>: without an amount, everything still held.</summary>
+public sealed record ReversalBody(long? Amount)
+{
+    public Errors Check() => new Errors().Check(Amount is null or > 0, "amount", "A positive number of minor units, or absent for all that is held.");
+}
 
 /// <summary><c>POST /v1/accounts/{accountId}/deposits</c>.</summary>
 public sealed record DepositBody(long? Amount, string? Currency, string? Reference);

@@ -21,8 +21,8 @@ public static class DepositsApi
     public static async Task<Results<Created<DepositRecord>, Ok<DepositRecord>, ProblemHttpResult>> DepositAsync(
         string accountId, DepositBody body, AccountRouter router, IAdminAudit audit, HttpContext context)
     {
-        var (key, badKey) = RequestContext.IdempotencyKey(context.Request);
-        if ((badKey ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        var (key, invalid) = RequestContext.KeyedWrite(context.Request, accountId);
+        if (invalid is not null)
         {
             return invalid;
         }

@@ -32,33 +32,16 @@ public static class PaymentsApi
     public static async Task<Results<Created<PaymentRecord>, Ok<PaymentRecord>, ProblemHttpResult>> PayAsync(
         string accountId, PaymentBody body, AccountRouter router, HttpContext context)
     {
-        var (key, badKey) = RequestContext.IdempotencyKey(context.Request);
-        if ((badKey ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        var (key, invalid) = RequestContext.KeyedWrite(context.Request, accountId);
+        if ((invalid ?? body.Refusal(context, "submit payments")) is { } refused)
         {
-            return invalid;
-        }
-
-        var errors = new Errors()
-            .Check(body.Amount is > 0, "amount", "Required, a positive number of minor units.")
-            .Check(Iso4217.IsCurrency(body.Currency), "currency", "An ISO 4217 currency code.")
-            .Check(FieldRules.IsText(body.Merchant, FieldRules.MaxMerchantLength), "merchant", "1 to 100 characters, no control characters.")
-            .Check(FieldRules.IsMcc(body.Mcc), "mcc", "Four digits (ISO 18245).");
-        if (errors.Any)
-        {
-            return ApiProblems.Validation(errors.Fields);
-        }
-
-        if (ApiKeyIdentity.MerchantOf(context.User) is { } scope && !string.Equals(scope, body.Merchant, StringComparison.Ordinal))
-        {
-            return ApiProblems.Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.",
-                "This API key may only submit payments of its own merchant.");
+            return refused;
         }
 
         var request = new PaymentRequest(body.Amount!.Value, body.Currency!, body.Merchant!, body.Mcc!, key);
         var result = await router.CallAccountAsync(accountId, account => account.PayAsync(request), context);
-        return await RecordAnswers.ToHttpAsync(result.Outcome, result.Payment, result.Errors, accountId, context, payment =>
-            Task.FromResult(TypedResults.Created(
-                $"/v1/payments/{Uri.EscapeDataString(payment.PaymentId)}?accountId={accountId}", payment)));
+        return await RecordAnswers.ToHttpAsync(result.Outcome, result.Payment, result.Errors, accountId, context,
+            payment => $"/v1/payments/{Uri.EscapeDataString(payment.PaymentId)}?accountId={accountId}");
     }
 
     public static async Task<Results<Ok<PaymentListResponse>, ProblemHttpResult>> ListAsync(
@@ -102,15 +85,14 @@ public static class PaymentsApi
             return ApiProblems.Validation("accountId", "Required: the account the payment belongs to.");
         }
 
-        if (!FieldRules.IsPaymentId(paymentId))
+        if (!FieldRules.IsRecordId(paymentId))
         {
             return ApiProblems.Validation("paymentId", "1 to 128 printable ASCII characters.");
         }
 
         // A merchant-scoped key sees its own merchant's payments only; another's reads as absent.
-        var scope = ApiKeyIdentity.MerchantOf(context.User);
         return await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), context) is { } payment
-            && (scope is null || string.Equals(scope, payment.Merchant, StringComparison.Ordinal))
+            && MerchantScope.Allows(context, payment.Merchant)
             ? TypedResults.Ok(payment)
             : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
                 $"No payment '{paymentId}' on account '{accountId}'.");

@@ -22,6 +22,13 @@ public static class RequestContext
         };
     }
 
+    /// <summary>The Idempotency-Key of a write on one account, or the problem with it or with the account id.</summary>
+    public static (string? Key, ProblemHttpResult? Problem) KeyedWrite(HttpRequest request, string accountId)
+    {
+        var (key, badKey) = IdempotencyKey(request);
+        return (key, badKey ?? CheckAccountId(accountId));
+    }
+
     /// <summary>A query parameter given at most once; a repeated one is a problem rather than a guess.</summary>
     public static (string? Value, ProblemHttpResult? Problem) SingleQuery(HttpRequest request, string name)
     {

@@ -14,6 +14,7 @@ public static class OpenApiExamples
 
     private const string Account = """
         { "accountId": "acc-0001", "region": "region-a", "currency": "EUR", "status": "active", "balance": 98750, "version": 2,
+          "held": 12000, "available": 86750, "overdrawn": false,
           "limits": { "perPayment": 50000,
             "daily": { "limit": 100000, "spent": 1250, "periodStart": "2026-11-25T02:00:00+00:00", "resetsAt": "2026-11-26T02:00:00+00:00" },
             "weekly": { "limit": 300000, "spent": 1250, "periodStart": "2026-11-23T02:00:00+00:00", "resetsAt": "2026-11-30T02:00:00+00:00" },
@@ -25,6 +26,8 @@ public static class OpenApiExamples
           "mcc": "5411", "status": "approved", "declineReason": null, "balanceAfter": 98750,
           "createdAt": "2026-11-25T10:00:00+00:00", "decidedBy": "region-a" }
         """;
+
+    private static readonly string Authorization = AuthorizationAt("pending", held: 12000, captured: 0, released: 0);
 
     private const string Region = """
         { "region": "region-a", "local": true, "connected": true, "breaker": "closed", "forcedFailover": true, "takesTraffic": false,
@@ -77,6 +80,28 @@ public static class OpenApiExamples
             Payment),
         ["ListPayments"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AccountNotFound], null, $$"""{ "items": [ {{Payment}} ], "next": "41" }"""),
         ["GetPayment"] = new([ProblemCodes.ValidationFailed, ProblemCodes.PaymentNotFound], null, Payment),
+        ["CreateAuthorization"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 12000, "currency": "EUR", "merchant": "Hôtel du Lac", "mcc": "7011" }""",
+            Authorization),
+        ["GetAuthorization"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AuthorizationNotFound], null, Authorization),
+        ["CreateCapture"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.AuthorizationNotFound, ProblemCodes.AuthorizationNotPending,
+                ProblemCodes.CaptureExceedsAuthorization, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 11500, "final": true }""",
+            $$"""
+            { "captureId": "cap-0001", "authorizationId": "auth-0001", "amount": 11500, "balanceAfter": 87250,
+              "createdAt": "2026-11-27T09:00:00+00:00", "decidedBy": "region-a", "exceedsHold": false, "overLimits": [],
+              "authorization": {{AuthorizationAt("closed", held: 0, captured: 11500, released: 500)}} }
+            """),
+        ["CreateReversal"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.AuthorizationNotFound, ProblemCodes.AuthorizationNotPending,
+                ProblemCodes.ReversalExceedsHold, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 2000 }""",
+            $$"""
+            { "reversalId": "rev-0001", "amount": 2000,
+              "authorization": {{AuthorizationAt("pending", held: 10000, captured: 0, released: 2000)}} }
+            """),
         ["CreateDeposit"] = new(
             [ProblemCodes.AccountNotFound, ProblemCodes.IdempotencyKeyReused],
             """{ "amount": 50000, "currency": "EUR", "reference": "salary-2026-11" }""",
@@ -120,4 +145,13 @@ public static class OpenApiExamples
         ["ListApiKeys"] = new([], null, $$"""{ "items": [ {{ApiKey}} ] }"""),
         ["RevokeApiKey"] = new([ProblemCodes.ValidationFailed, ProblemCodes.ApiKeyNotFound], null, null),
     };
+
+    /// <summary>The example authorization of 12000 at hotel, as it stands after what the example did to it.</summary>
+    private static string AuthorizationAt(string status, long held, long captured, long released) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture, $$"""
+        { "authorizationId": "auth-0001", "accountId": "acc-0001", "amount": 12000, "currency": "EUR", "merchant": "Hôtel du Lac",
+          "mcc": "7011", "status": "{{status}}", "declineReason": null, "held": {{held}}, "captured": {{captured}}, "released": {{released}},
+          "availableAfter": 86750, "expiresAt": "2026-12-26T10:00:00+00:00", "createdAt": "2026-11-25T10:00:00+00:00",
+          "decidedBy": "region-a" }
+        """);
 }

@@ -27,6 +27,13 @@ public static class ApiProblems
     public static ProblemHttpResult AccountNotFound(string accountId) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.AccountNotFound, "Account not found.", $"No account '{accountId}'.");
 
+    public static ProblemHttpResult AuthorizationNotFound(string accountId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.AuthorizationNotFound, "Authorization not found.",
+            $"Account '{accountId}' has no authorization with this id.");
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.", detail);
+
     public static ProblemHttpResult UnknownRegion(string region) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.UnknownRegion, "Unknown region.", $"No region '{region}'.");
 

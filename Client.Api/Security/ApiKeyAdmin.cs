@@ -9,9 +9,9 @@ public sealed class ApiKeyAdmin(IApiKeyStore store, ApiKeyRing ring, ApiKeyRefre
     /// <summary>Field errors of a key request, or null when it may be issued.</summary>
     public static Errors Check(string? name, string? role, string? merchant) => new Errors()
         .Check(FieldRules.IsKeyName(name), "name", "1 to 64 characters of [A-Za-z0-9_.-].")
-        .Check(role is Roles.Admin or Roles.Terminal, "role", "'admin' or 'terminal'.")
+        .Check(Roles.IsKnown(role), "role", "'admin', 'terminal' or 'network'.")
         .Check(merchant is null || FieldRules.IsText(merchant, FieldRules.MaxMerchantLength), "merchant", "1 to 100 characters, no control characters.")
-        .Check(merchant is null || role != Roles.Admin, "merchant", "Only a terminal key can be scoped to a merchant.");
+        .Check(merchant is null || role is not (Roles.Admin or Roles.Network), "merchant", "Only a terminal key can be scoped to a merchant.");
 
     /// <summary>Issues a key (already checked with <see cref="Check"/>); null when the name is taken.</summary>
     public async Task<(StoredApiKey Key, string Secret)?> CreateAsync(

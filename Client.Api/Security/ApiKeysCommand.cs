@@ -4,7 +4,7 @@ using Payments.Hosting.Security;
 namespace Payments.Api.Security;
 
 /// <summary>
-/// <c>dotnet run --project Client.Api -- keys create --name … --role admin|terminal [--merchant …]</c>,
+/// <c>dotnet run --project Client.Api -- keys create --name … --role admin|terminal|network [--merchant …]</c>,
 /// <c>keys list</c>, <c>keys revoke &lt;id&gt;</c>: key administration against the database named by
 /// <c>ConnectionStrings:Postgres</c>, for the first admin key of a deployment and for operators without an admin key.
 /// Running APIs pick the change up within their key refresh interval.
@@ -12,7 +12,7 @@ namespace Payments.Api.Security;
 public static class ApiKeysCommand
 {
     private const string Usage = """
-        Usage: keys create --name <name> --role admin|terminal [--merchant <merchant>]
+        Usage: keys create --name <name> --role admin|terminal|network [--merchant <merchant>]
                keys list
                keys revoke <id>
         """;

@@ -25,6 +25,8 @@ public static class SecurityServices
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.TerminalPolicy, policy => policy.RequireRole(Roles.Terminal))
+            .AddPolicy(Roles.NetworkPolicy, policy => policy.RequireRole(Roles.Network))
+            .AddPolicy(Roles.TerminalOrNetworkPolicy, policy => policy.RequireRole(Roles.Terminal, Roles.Network))
             .AddPolicy(Roles.AnyRolePolicy, policy => policy.RequireRole(Roles.Admin, Roles.Terminal))
             .AddPolicy(Roles.AccountReaderPolicy, policy => policy.RequireRole(Roles.Admin, Roles.Terminal)
                 .RequireAssertion(context => ApiKeyIdentity.MerchantOf(context.User) is null));

@@ -21,8 +21,8 @@ public static partial class FieldRules
 
     public static bool IsMcc(string? value) => value is not null && MccPattern().IsMatch(value);
 
-    /// <summary>A payment id is an Idempotency-Key or an id the API generated (hexadecimal).</summary>
-    public static bool IsPaymentId(string? value) => value is not null && IsIdempotencyKey(value);
+    /// <summary>The id of a payment, an authorization or a capture: an Idempotency-Key or an id the API generated (hexadecimal).</summary>
+    public static bool IsRecordId(string? value) => value is not null && IsIdempotencyKey(value);
 
     /// <summary>
     /// 1 to <paramref name="maxLength"/> UTF-16 characters, not blank, well-formed, with no control, format

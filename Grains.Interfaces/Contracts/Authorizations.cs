@@ -9,13 +9,24 @@ public sealed record AuthorizationRequest(
     [property: Id(3)] string Mcc,
     [property: Id(4)] string? IdempotencyKey);
 
-/// <summary>A capture (clearing) of an authorization; <see cref="Final"/> releases what is still held.</summary>
+/// <summary>More money on a pending authorization's hold (a hotel stay that grows).</summary>
+[GenerateSerializer, Immutable, Alias("payments.IncrementRequest")]
+public sealed record IncrementRequest(
+    [property: Id(0)] string AuthorizationId,
+    [property: Id(1)] long Amount,
+    [property: Id(2)] string? IdempotencyKey);
+
+/// <summary>
+/// A capture (clearing) of an authorization; <see cref="Final"/> releases what is still held. A
+/// <see cref="Force"/>d capture (the network's clearing, which is final) is posted whatever the cap.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("payments.CaptureRequest")]
 public sealed record CaptureRequest(
     [property: Id(0)] string AuthorizationId,
     [property: Id(1)] long Amount,
     [property: Id(2)] bool Final,
-    [property: Id(3)] string? IdempotencyKey);
+    [property: Id(3)] string? IdempotencyKey,
+    [property: Id(4)] bool Force = false);
 
 /// <summary>Gives back part of a hold, or all of it when <see cref="Amount"/> is null.</summary>
 [GenerateSerializer, Immutable, Alias("payments.ReversalRequest")]
@@ -56,7 +67,8 @@ public sealed record AuthorizationRecord(
     [property: Id(11)] long AvailableAfter,
     [property: Id(12)] DateTimeOffset? ExpiresAt,
     [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] string DecidedBy);
+    [property: Id(14)] string DecidedBy,
+    [property: Id(15)] AdviceDetails? Advice = null);
 
 /// <summary>The outcome of an authorization request.</summary>
 [GenerateSerializer, Immutable, Alias("payments.AuthorizationResult")]
@@ -65,9 +77,35 @@ public sealed record AuthorizationResult(
     [property: Id(1)] AuthorizationRecord? Authorization,
     [property: Id(2)] ValidationErrors? Errors);
 
+/// <summary>A page of authorizations, newest first; <see cref="NextBeforeSeq"/> continues it.</summary>
+[GenerateSerializer, Immutable, Alias("payments.AuthorizationPage")]
+public sealed record AuthorizationPage(
+    [property: Id(0)] IReadOnlyList<AuthorizationRecord> Items,
+    [property: Id(1)] long? NextBeforeSeq);
+
+/// <summary>A recorded increment, approved or declined, and its authorization after it.</summary>
+[GenerateSerializer, Immutable, Alias("payments.IncrementRecord")]
+public sealed record IncrementRecord(
+    [property: Id(0)] string IncrementId,
+    [property: Id(1)] string AuthorizationId,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] PaymentStatus Status,
+    [property: Id(4)] DeclineReason? DeclineReason,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] string DecidedBy,
+    [property: Id(7)] AuthorizationRecord Authorization);
+
+/// <summary>The outcome of an increment request.</summary>
+[GenerateSerializer, Immutable, Alias("payments.IncrementResult")]
+public sealed record IncrementResult(
+    [property: Id(0)] RecordOutcome Outcome,
+    [property: Id(1)] IncrementRecord? Increment,
+    [property: Id(2)] ValidationErrors? Errors);
+
 /// <summary>A recorded capture and its authorization after it.</summary>
 /// <param name="ExceedsHold">Part of the capture was beyond what the authorization still held, charged as new money.</param>
 /// <param name="OverLimits">The ceilings (daily, weekly, monthly) that part overran.</param>
+/// <param name="Forced">The network's capture, posted whatever the cap.</param>
 [GenerateSerializer, Immutable, Alias("payments.CaptureRecord")]
 public sealed record CaptureRecord(
     [property: Id(0)] string CaptureId,
@@ -78,7 +116,8 @@ public sealed record CaptureRecord(
     [property: Id(5)] string DecidedBy,
     [property: Id(6)] bool ExceedsHold,
     [property: Id(7)] IReadOnlyList<string> OverLimits,
-    [property: Id(8)] AuthorizationRecord Authorization);
+    [property: Id(8)] AuthorizationRecord Authorization,
+    [property: Id(9)] bool Forced = false);
 
 /// <summary>The outcome of a capture request.</summary>
 [GenerateSerializer, Immutable, Alias("payments.CaptureResult")]

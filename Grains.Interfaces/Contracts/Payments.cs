@@ -22,7 +22,8 @@ public sealed record PaymentRecord(
     [property: Id(7)] DeclineReason? DeclineReason,
     [property: Id(8)] long BalanceAfter,
     [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] string DecidedBy);
+    [property: Id(10)] string DecidedBy,
+    [property: Id(11)] AdviceDetails? Advice = null);
 
 /// <summary>How a request that writes to the ledger ended.</summary>
 public enum RecordOutcome
@@ -47,6 +48,10 @@ public enum RecordOutcome
     CaptureExceedsAuthorization = 9,
     /// <summary>A reversal of more than is held: nothing recorded.</summary>
     ReversalExceedsHold = 10,
+    /// <summary>Refunds of one payment or capture would total more than it: nothing recorded.</summary>
+    RefundExceedsPayment = 11,
+    /// <summary>The payment or capture a refund names is not one of the account's: nothing recorded.</summary>
+    PaymentNotFound = 12,
 }
 
 /// <summary>The outcome of a payment request.</summary>

@@ -49,8 +49,29 @@ public static class AccountDecisions
     }
 
     /// <summary>
-    /// A capture within the authorization's cap is never declined: the merchant was authorized. What it takes beyond
-    /// what is still held (an over-capture, or any capture of an expired authorization) is new money.
+    /// More money on a pending hold, decided like a payment in the authorization's currency and merchant category: the
+    /// per-payment ceiling bounds the new total hold, available money and the period ceilings bound the increment.
+    /// </summary>
+    public static Verdict Increment(AccountState account, RegionRules rules, RowStamp stamp, IncrementRequest request)
+    {
+        if (!account.Holds.TryGetValue(request.AuthorizationId, out var hold) || hold.StatusAt(stamp.Now) != AuthorizationStatus.Pending)
+        {
+            return Verdict.Refused(RecordOutcome.AuthorizationNotPending);
+        }
+
+        var businessDate = BusinessCalendar.For(rules).BusinessDate(stamp.Now);
+        var reason = PaymentDecider.FirstDeclineReason(
+            account, rules, businessDate, hold.Currency, hold.Mcc, checked(hold.Held + request.Amount), request.Amount);
+        return LedgerEntry.Next(account, stamp, businessDate, new IncrementDecided(
+            request.AuthorizationId, request.Amount, hold.Currency,
+            reason is null ? PaymentStatus.Approved : PaymentStatus.Declined, reason,
+            reason is null ? stamp.Now + hold.Period : null));
+    }
+
+    /// <summary>
+    /// A capture within the authorization's cap is never declined: the merchant was authorized; a forced one (the
+    /// network's) is posted whatever the cap. What it takes beyond what is still held (an over-capture, or any capture
+    /// of an expired authorization) is new money.
     /// </summary>
     public static Verdict Capture(AccountState account, RegionRules rules, RowStamp stamp, CaptureRequest request)
     {
@@ -60,7 +81,7 @@ public static class AccountDecisions
             return Verdict.Refused(RecordOutcome.AuthorizationNotPending);
         }
 
-        if (checked(hold.Captured + request.Amount) > hold.CaptureCap)
+        if (!request.Force && checked(hold.Captured + request.Amount) > hold.CaptureCap)
         {
             return Verdict.Refused(RecordOutcome.CaptureExceedsAuthorization);
         }
@@ -71,7 +92,8 @@ public static class AccountDecisions
         var released = request.Final ? held - fromHold : 0;
         return LedgerEntry.Next(account, stamp, businessDate, new CaptureMade(
             request.AuthorizationId, request.Amount, hold.Currency, request.Final, fromHold, released,
-            held - fromHold - released, PaymentDecider.Overrun(account, rules, businessDate, request.Amount - fromHold)));
+            held - fromHold - released, PaymentDecider.Overrun(account, rules, businessDate, request.Amount - fromHold),
+            request.Force));
     }
 
     public static Verdict Reverse(AccountState account, RegionRules rules, RowStamp stamp, ReversalRequest request)
@@ -86,6 +108,47 @@ public static class AccountDecisions
             ? Verdict.Refused(RecordOutcome.ReversalExceedsHold)
             : LedgerEntry.Next(account, stamp, BusinessCalendar.For(rules).BusinessDate(stamp.Now),
                 new ReversalMade(request.AuthorizationId, amount, hold.Currency, hold.Held - amount));
+    }
+
+    /// <summary>What refunds of this row may total at most; null when the row is no payment or capture.</summary>
+    public static long? Refundable(LedgerEntry? row) => row?.Change switch
+    {
+        PaymentDecided payment => payment.Status == PaymentStatus.Approved ? payment.Amount : 0,
+        AdviceRecorded { IsAuthorization: false } advice => advice.Amount,
+        CaptureMade capture => capture.Amount,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A credit that gives no ceiling room back. Refunds of one payment or capture, of which <paramref name="refundable"/>
+    /// may be refunded in all, never total more than it.
+    /// </summary>
+    public static Verdict Refund(AccountState account, RegionRules rules, RowStamp stamp, RefundRequest request, long? refundable)
+    {
+        if (request.PaymentId is { } paymentId && checked(account.RefundedOf(paymentId) + request.Amount)
+            > (refundable ?? throw new ArgumentNullException(nameof(refundable), "A refund of a payment needs what it may refund.")))
+        {
+            return Verdict.Refused(RecordOutcome.RefundExceedsPayment);
+        }
+
+        return LedgerEntry.Next(account, stamp, BusinessCalendar.For(rules).BusinessDate(stamp.Now),
+            new RefundMade(request.Amount, request.Currency, request.Merchant, request.Mcc, request.PaymentId));
+    }
+
+    /// <summary>
+    /// What the network decided, recorded as it is and never declined, in the business day of its decision; an
+    /// authorization advice holds from then for its category's period. Its overruns are named, not refused.
+    /// </summary>
+    public static LedgerEntry Advise(AccountState account, RegionRules rules, RowStamp stamp, AdviceRequest request)
+    {
+        var businessDate = BusinessCalendar.For(rules).BusinessDate(request.DecidedAt);
+        var holds = rules.HoldRulesInForce();
+        var isAuthorization = request.Kind == AdviceKind.Authorization;
+        return LedgerEntry.Next(account, stamp, businessDate, new AdviceRecorded(
+            request.Kind, request.Amount, request.Currency, request.Merchant, request.Mcc, request.DecidedAt,
+            PaymentDecider.DatedOverrun(account, rules, businessDate, request.Amount),
+            isAuthorization ? request.DecidedAt + holds.ExpiryFor(request.Mcc) : null,
+            isAuthorization ? holds.OverCapturePercent : 0));
     }
 
     /// <summary>

@@ -37,6 +37,8 @@ public sealed class AccountGrain(
 {
     private const string SnapshotReminder = "snapshot";
 
+    /// <summary>How many authorizations a filtered list reads at most for one page.</summary>
+    private const int AuthorizationWindow = 200;
 
     // Four groups: past that, a request would wait several commits and likely outlive the API's deadline.
     private const int MaxWaiting = 4 * GroupCommit.MaxGroup;
@@ -149,7 +151,7 @@ public sealed class AccountGrain(
         var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Pay(account, rules, stamp, request));
         metrics.RecordPayment(outcome, entry, Stopwatch.GetElapsedTime(started));
-        return new(outcome, entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null, null);
+        return new(outcome, entry?.Change is PaymentDecided ? entry.ToPayment() : null, null);
     }
 
     public async Task<DepositResult> DepositAsync(DepositRequest request)
@@ -201,7 +203,7 @@ public sealed class AccountGrain(
         }
 
         var rules = RulesOfAccount();
-        if (AccountValidation.ForPayment(rules, new PaymentRequest(request.Amount, request.Currency, request.Merchant, request.Mcc, null)) is { } errors)
+        if (AccountValidation.ForAmount(rules, request.Amount) is { } errors)
         {
             return new(RecordOutcome.Invalid, null, errors);
         }
@@ -211,34 +213,84 @@ public sealed class AccountGrain(
         return new(outcome, entry?.Change is AuthorizationDecided decided ? decided.ToRecord(entry) : null, null);
     }
 
+    public async Task<IncrementResult> IncrementAsync(IncrementRequest request)
+    {
+        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
+            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Increment(account, rules, stamp, request));
+        return new(outcome, entry?.Change is IncrementDecided increment
+            ? increment.ToRecord(entry, await ExistingAuthorizationAsync(increment.AuthorizationId))
+            : null, errors);
+    }
+
     public async Task<CaptureResult> CaptureAsync(CaptureRequest request)
     {
-        if (await RefuseUnknownAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey) is { } refused)
-        {
-            return new(refused, null, null);
-        }
-
-        var rules = RulesOfAccount();
-        var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
-            (account, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
+        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
+            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
         return new(outcome, entry?.Change is CaptureMade capture
             ? capture.ToRecord(entry, await ExistingAuthorizationAsync(capture.AuthorizationId))
-            : null, null);
+            : null, errors);
     }
 
     public async Task<ReversalResult> ReverseAsync(ReversalRequest request)
     {
-        if (await RefuseUnknownAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey) is { } refused)
+        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
+            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
+        return new(outcome, entry?.Change is ReversalMade reversal
+            ? reversal.ToRecord(entry, await ExistingAuthorizationAsync(reversal.AuthorizationId))
+            : null, errors);
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request)
+    {
+        if (!State.Exists)
         {
-            return new(refused, null, null);
+            DeactivateOnIdle();
+            return new(RecordOutcome.NotFound, null, null);
         }
 
         var rules = RulesOfAccount();
+        if (AccountValidation.ForRefund(State, rules, request) is { } errors)
+        {
+            return new(RecordOutcome.Invalid, null, errors);
+        }
+
+        // What the payment or capture was never changes: it is read once, before the refund's turn; what was refunded
+        // of it so far is the account's state, so concurrent refunds of one payment are decided one after the other.
+        long? refundable = null;
+        if (request.PaymentId is { } paymentId)
+        {
+            refundable = AccountDecisions.Refundable(await FindEntryAsync(paymentId));
+            if (refundable is null)
+            {
+                return new(RecordOutcome.PaymentNotFound, null, null);
+            }
+        }
+
         var (outcome, entry) = await _commits.RecordAsync(request.IdempotencyKey, RequestFingerprint.Of(request),
-            (account, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
-        return new(outcome, entry?.Change is ReversalMade reversal
-            ? reversal.ToRecord(entry, await ExistingAuthorizationAsync(reversal.AuthorizationId))
-            : null, null);
+            (account, stamp) => AccountDecisions.Refund(account, rules, stamp, request, refundable));
+        return new(outcome, entry?.Change is RefundMade refund ? refund.ToRecord(entry) : null, null);
+    }
+
+    public async Task<AdviceResult> AdviseAsync(AdviceRequest request)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return new(RecordOutcome.NotFound, null, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        if (AccountValidation.ForAdvice(State, rules, request, Now()) is { } errors)
+        {
+            return new(RecordOutcome.Invalid, null, null, errors);
+        }
+
+        // The network's reference is the row's id: a resend finds the first row and replays it.
+        var (outcome, entry) = await _commits.RecordAsync(request.NetworkReference, RequestFingerprint.Of(request),
+            (account, stamp) => AccountDecisions.Advise(account, rules, stamp, request));
+        return entry?.Change is AdviceRecorded { IsAuthorization: true }
+            ? new(outcome, null, await ExistingAuthorizationAsync(entry.EntryId), null)
+            : new(outcome, entry?.AsPayment(), null, null);
     }
 
     public async Task ExpireDueHoldsAsync()
@@ -261,6 +313,33 @@ public sealed class AccountGrain(
         return await AuthorizationAfterAsync(authorizationId);
     }
 
+    public async Task<AuthorizationPage?> ListAuthorizationsAsync(AuthorizationStatus? status, int limit, long? beforeSeq)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        // A status filter reads a bounded window of authorizations; a page may then hold fewer items than asked and
+        // still have a next cursor, from where the window ended.
+        var window = status is null ? limit + 1 : Math.Max(limit + 1, AuthorizationWindow);
+        var opened = await ReadLedgerAsync(() => ledger.PageAsync(AccountId, LedgerList.Authorizations, beforeSeq, window, CancellationToken.None));
+        var rows = opened.Count == 0
+            ? []
+            : await ReadLedgerAsync(() => ledger.AuthorizationRowsAsync(AccountId, opened.Select(o => o.EntryId).ToList(), CancellationToken.None));
+        var now = Now();
+        var byAuthorization = rows.ToLookup(r => r.Change.Columns(r).AuthorizationId!, StringComparer.Ordinal);
+        var matching = opened
+            .Select(o => (o.Seq, Authorization: AuthorizationHistory.Fold([.. byAuthorization[o.EntryId]], now)!))
+            .Where(a => status is null || a.Authorization.Status == status)
+            .Take(limit + 1)
+            .ToList();
+        var items = matching.Take(limit).ToList();
+        var next = matching.Count > limit ? items[^1].Seq : opened.Count == window ? opened[^1].Seq : (long?)null;
+        return new(items.ConvertAll(a => a.Authorization), next);
+    }
+
     public async Task<PaymentPage?> ListPaymentsAsync(int limit, long? beforeSeq)
     {
         if (!State.Exists)
@@ -269,7 +348,7 @@ public sealed class AccountGrain(
             return null;
         }
 
-        var rows = await ReadLedgerAsync(() => ledger.PageAsync(AccountId, EntryKind.Payment, beforeSeq, limit + 1, CancellationToken.None));
+        var rows = await ReadLedgerAsync(() => ledger.PageAsync(AccountId, LedgerList.Payments, beforeSeq, limit + 1, CancellationToken.None));
         var items = rows.Take(limit).ToList();
         return new(items.ConvertAll(e => e.ToPayment()), rows.Count > limit ? items[^1].Seq : null);
     }
@@ -282,10 +361,7 @@ public sealed class AccountGrain(
             return null;
         }
 
-        var entry = _commits.TryGetRecent(paymentId, out var recent)
-            ? recent
-            : await ReadLedgerAsync(() => ledger.FindAsync(AccountId, paymentId, CancellationToken.None));
-        return entry?.Kind == EntryKind.Payment ? entry.ToPayment() : null;
+        return (await FindEntryAsync(paymentId))?.AsPayment();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -307,6 +383,28 @@ public sealed class AccountGrain(
     }
 
     /// <summary>
+    /// A request on one of the account's authorizations (an increment, a capture, a reversal): refused when the
+    /// authorization is unknown or settled or the amount is malformed, else recorded in the account's next group commit.
+    /// </summary>
+    private async Task<(RecordOutcome Outcome, LedgerEntry? Entry, ValidationErrors? Errors)> RecordOnAuthorizationAsync(
+        string authorizationId, string? idempotencyKey, string fingerprint, long? amount, Func<AccountState, RegionRules, RowStamp, Verdict> decide)
+    {
+        if (await RefuseUnknownAuthorizationAsync(authorizationId, idempotencyKey) is { } refused)
+        {
+            return (refused, null, null);
+        }
+
+        var rules = RulesOfAccount();
+        if (amount is { } value && AccountValidation.ForAmount(rules, value) is { } errors)
+        {
+            return (RecordOutcome.Invalid, null, errors);
+        }
+
+        var (outcome, entry) = await _commits.RecordAsync(idempotencyKey, fingerprint, (account, stamp) => decide(account, rules, stamp));
+        return (outcome, entry, null);
+    }
+
+    /// <summary>
     /// 404 when the account has no such authorization; 409 when it has, but settled (closed, reversed, declined: only
     /// pending and expired ones stay in memory). A keyed retry of a request that settled it goes on to its replay.
     /// </summary>
@@ -324,7 +422,7 @@ public sealed class AccountGrain(
         }
 
         var row = await ReadLedgerAsync(() => ledger.FindAsync(AccountId, authorizationId, CancellationToken.None));
-        if (row?.Kind != EntryKind.Authorization)
+        if (row is null || !row.IsIn(LedgerList.Authorizations))
         {
             return RecordOutcome.AuthorizationNotFound;
         }
@@ -346,9 +444,15 @@ public sealed class AccountGrain(
             return hold.ToRecord(AccountId, now);
         }
 
-        var rows = await ReadLedgerAsync(() => ledger.AuthorizationRowsAsync(AccountId, authorizationId, CancellationToken.None));
+        var rows = await ReadLedgerAsync(() => ledger.AuthorizationRowsAsync(AccountId, [authorizationId], CancellationToken.None));
         return AuthorizationHistory.Fold(rows, now);
     }
+
+    /// <summary>The row with this entry id: from this activation's recent rows, else from the ledger.</summary>
+    private async Task<LedgerEntry?> FindEntryAsync(string entryId) =>
+        _commits.TryGetRecent(entryId, out var recent)
+            ? recent
+            : await ReadLedgerAsync(() => ledger.FindAsync(AccountId, entryId, CancellationToken.None));
 
     /// <summary>
     /// A ledger read that the store cannot answer becomes the contract's <see cref="AccountUnavailableException"/>

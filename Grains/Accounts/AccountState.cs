@@ -38,6 +38,9 @@ public sealed class AccountState
     /// <summary>Pending authorizations, and expired ones that may still be captured late, by authorization id.</summary>
     [Id(10)] public Dictionary<string, Hold> Holds { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>What was refunded so far of each payment or capture that refunds named, by its id.</summary>
+    [Id(11)] public Dictionary<string, long> Refunded { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>What the holds applied so far keep back, whatever the time (due holds are released before any decision).</summary>
     public long Held => Holds.Values.Sum(h => h.Held);
 
@@ -78,6 +81,19 @@ public sealed class AccountState
         Daily.Remove(businessDate, amount);
         Weekly.Remove(BusinessCalendar.WeekKey(businessDate), amount);
         Monthly.Remove(BusinessCalendar.MonthKey(businessDate), amount);
+    }
+
+    public long RefundedOf(string paymentId) => Refunded.GetValueOrDefault(paymentId);
+
+    /// <summary>
+    /// Counts what the network decided on <paramref name="businessDate"/> in those of its periods that have not passed
+    /// (a period the counters moved beyond keeps nothing, so nothing can be added to it).
+    /// </summary>
+    internal void SpendAdvised(DateOnly businessDate, long amount)
+    {
+        Daily.AddUnlessPassed(businessDate, amount);
+        Weekly.AddUnlessPassed(BusinessCalendar.WeekKey(businessDate), amount);
+        Monthly.AddUnlessPassed(BusinessCalendar.MonthKey(businessDate), amount);
     }
 
     /// <summary>Counts an approved amount in the daily, weekly and monthly periods of its business date.</summary>

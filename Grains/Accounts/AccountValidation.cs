@@ -15,10 +15,35 @@ public static class AccountValidation
                 ? ValidationErrors.Of("initialBalance", "The initial balance cannot be negative.")
                 : ForLimits(request.Limits);
 
-    public static ValidationErrors? ForPayment(RegionRules rules, PaymentRequest request) =>
-        request.Amount <= 0 || request.Amount > rules.MaxPerPayment
+    public static ValidationErrors? ForPayment(RegionRules rules, PaymentRequest request) => ForAmount(rules, request.Amount);
+
+    /// <summary>The amount of a payment, an authorization, an increment, a capture or an advice.</summary>
+    public static ValidationErrors? ForAmount(RegionRules rules, long amount) =>
+        amount <= 0 || amount > rules.MaxPerPayment
             ? ValidationErrors.Of("amount", $"Amount must be between 1 and {rules.MaxPerPayment} minor units.")
             : null;
+
+    public static ValidationErrors? ForRefund(AccountState account, RegionRules rules, RefundRequest request) =>
+        ForAmount(rules, request.Amount)
+        ?? ForCurrency(account, request.Currency)
+        ?? (long.MaxValue - account.Balance < request.Amount ? ValidationErrors.Of("amount", "The balance would overflow.") : null);
+
+    /// <summary>An advice is never declined, but it must be one: of this account's currency, decided in the last 30 days.</summary>
+    public static ValidationErrors? ForAdvice(AccountState account, RegionRules rules, AdviceRequest request, DateTimeOffset now) =>
+        !Enum.IsDefined(request.Kind)
+            ? ValidationErrors.Of("kind", "One of payment, authorization.")
+            : ForAmount(rules, request.Amount)
+              ?? ForCurrency(account, request.Currency)
+              ?? (request.DecidedAt > now || request.DecidedAt < now - MaxAdviceAge
+                  ? ValidationErrors.Of("decidedAt", "An advice must have been decided in the last 30 days, not in the future.")
+                  : null);
+
+    private static readonly TimeSpan MaxAdviceAge = TimeSpan.FromDays(30);
+
+    private static ValidationErrors? ForCurrency(AccountState account, string currency) =>
+        string.Equals(currency, account.Currency, StringComparison.Ordinal)
+            ? null
+            : ValidationErrors.Of("currency", $"The account is held in {account.Currency}.");
 
     public static ValidationErrors? ForDeposit(AccountState account, DepositRequest request)
     {

@@ -41,22 +41,38 @@ public static class PaymentDecider
         };
     }
 
-    /// <summary>The ceilings that <paramref name="amount"/> more, counted on <paramref name="businessDate"/>, takes past their limit.</summary>
-    public static IReadOnlyList<string> Overrun(AccountState account, RegionRules rules, DateOnly businessDate, long amount)
+    /// <summary>The ceilings that <paramref name="amount"/> more, counted now on <paramref name="businessDate"/>, takes past their limit.</summary>
+    public static IReadOnlyList<string> Overrun(AccountState account, RegionRules rules, DateOnly businessDate, long amount) =>
+        Overrun(account, rules, businessDate, amount, static (counter, period) => counter.SpentIn(period));
+
+    /// <summary>
+    /// The ceilings that <paramref name="amount"/> dated on <paramref name="businessDate"/> (an advice, perhaps of a
+    /// past day) takes past their limit, against what its periods hold as far as the counters still know.
+    /// </summary>
+    public static IReadOnlyList<string> DatedOverrun(AccountState account, RegionRules rules, DateOnly businessDate, long amount) =>
+        Overrun(account, rules, businessDate, amount, static (counter, period) => counter.SpentInDated(period));
+
+    private static List<string> Overrun(
+        AccountState account, RegionRules rules, DateOnly businessDate, long amount, Func<SpendingCounter, DateOnly, long> spent)
     {
         var limits = rules.Effective(account.Limits);
         var over = new List<string>(3);
-        if (amount > 0 && Exceeds(account.Daily, businessDate, amount, limits.Daily))
+        if (amount <= 0)
+        {
+            return over;
+        }
+
+        if (checked(spent(account.Daily, businessDate) + amount) > limits.Daily)
         {
             over.Add("daily");
         }
 
-        if (amount > 0 && Exceeds(account.Weekly, BusinessCalendar.WeekKey(businessDate), amount, limits.Weekly))
+        if (checked(spent(account.Weekly, BusinessCalendar.WeekKey(businessDate)) + amount) > limits.Weekly)
         {
             over.Add("weekly");
         }
 
-        if (amount > 0 && Exceeds(account.Monthly, BusinessCalendar.MonthKey(businessDate), amount, limits.Monthly))
+        if (checked(spent(account.Monthly, BusinessCalendar.MonthKey(businessDate)) + amount) > limits.Monthly)
         {
             over.Add("monthly");
         }

@@ -16,8 +16,18 @@ public static class RequestFingerprint
     public static string Of(AuthorizationRequest request) =>
         Hash("authorization", Text(request.Amount), request.Currency, request.Merchant, request.Mcc);
 
+    public static string Of(IncrementRequest request) =>
+        Hash("increment", request.AuthorizationId, Text(request.Amount));
+
     public static string Of(CaptureRequest request) =>
-        Hash("capture", request.AuthorizationId, Text(request.Amount), request.Final ? "final" : "partial");
+        Hash("capture", request.AuthorizationId, Text(request.Amount), request.Final ? "final" : "partial", request.Force ? "forced" : "capped");
+
+    public static string Of(RefundRequest request) =>
+        Hash("refund", Text(request.Amount), request.Currency, request.Merchant, request.Mcc, request.PaymentId ?? "");
+
+    /// <summary>The network's reference alone: networks resend advices, and every resend replays the first one.</summary>
+    public static string Of(AdviceRequest request) =>
+        Hash("advice", request.NetworkReference);
 
     public static string Of(ReversalRequest request) =>
         Hash("reversal", request.AuthorizationId, request.Amount is { } amount ? Text(amount) : "all");

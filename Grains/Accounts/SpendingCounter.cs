@@ -30,6 +30,21 @@ public sealed class SpendingCounter
         }
     }
 
+    /// <summary>
+    /// Spent in <paramref name="period"/> as far as the counter knows: nothing in a period before its own, which has
+    /// passed. For amounts dated in the past (advices); decisions made now read <see cref="SpentIn"/>.
+    /// </summary>
+    public long SpentInDated(DateOnly period) => Period == period ? Spent : 0;
+
+    /// <summary>Adds an amount dated in <paramref name="period"/>, unless the counter has moved beyond that period.</summary>
+    public void AddUnlessPassed(DateOnly period, long amount)
+    {
+        if (period >= Period)
+        {
+            Add(period, amount);
+        }
+    }
+
     /// <summary>Gives back an amount approved in <paramref name="period"/>; a period that has passed has nothing to give back.</summary>
     public void Remove(DateOnly period, long amount)
     {

@@ -4,10 +4,17 @@ using Payments.Ledger;
 
 namespace Payments.Events;
 
-/// <summary>What names a ledger row's event type: its kind and its status column, both plain columns of the row.</summary>
-public readonly record struct RowClass(EntryKind Kind, PaymentStatus Status)
+/// <summary>
+/// What names a ledger row's event type, all plain columns of the row: its kind, its status, and whether it belongs to
+/// an authorization (its <c>authorization_id</c> is set: what tells an authorization advice from a payment advice).
+/// </summary>
+public readonly record struct RowClass(EntryKind Kind, PaymentStatus Status, bool OfAuthorization)
 {
-    public static RowClass Of(LedgerEntry entry) => new(entry.Kind, entry.Change.Columns(entry).Status);
+    public static RowClass Of(LedgerEntry entry)
+    {
+        var columns = entry.Change.Columns(entry);
+        return new(entry.Kind, columns.Status, columns.AuthorizationId is not null);
+    }
 }
 
 /// <summary>
@@ -19,16 +26,22 @@ public static class LedgerEventTypes
 {
     private static readonly FrozenDictionary<RowClass, string> Types = new Dictionary<RowClass, string>
     {
-        [new(EntryKind.Open, PaymentStatus.Approved)] = EventTypes.AccountOpened,
-        [new(EntryKind.Settings, PaymentStatus.Approved)] = EventTypes.AccountUpdated,
-        [new(EntryKind.Payment, PaymentStatus.Approved)] = EventTypes.PaymentApproved,
-        [new(EntryKind.Payment, PaymentStatus.Declined)] = EventTypes.PaymentDeclined,
-        [new(EntryKind.Deposit, PaymentStatus.Approved)] = EventTypes.DepositCreated,
-        [new(EntryKind.Authorization, PaymentStatus.Approved)] = EventTypes.AuthorizationPending,
-        [new(EntryKind.Authorization, PaymentStatus.Declined)] = EventTypes.AuthorizationDeclined,
-        [new(EntryKind.Capture, PaymentStatus.Approved)] = EventTypes.AuthorizationCaptured,
-        [new(EntryKind.Reversal, PaymentStatus.Approved)] = EventTypes.AuthorizationReversed,
-        [new(EntryKind.Expiry, PaymentStatus.Approved)] = EventTypes.AuthorizationExpired,
+        [new(EntryKind.Open, PaymentStatus.Approved, false)] = EventTypes.AccountOpened,
+        [new(EntryKind.Settings, PaymentStatus.Approved, false)] = EventTypes.AccountUpdated,
+        [new(EntryKind.Payment, PaymentStatus.Approved, false)] = EventTypes.PaymentApproved,
+        [new(EntryKind.Payment, PaymentStatus.Declined, false)] = EventTypes.PaymentDeclined,
+        [new(EntryKind.Deposit, PaymentStatus.Approved, false)] = EventTypes.DepositCreated,
+        [new(EntryKind.Authorization, PaymentStatus.Approved, true)] = EventTypes.AuthorizationPending,
+        [new(EntryKind.Authorization, PaymentStatus.Declined, true)] = EventTypes.AuthorizationDeclined,
+        [new(EntryKind.Increment, PaymentStatus.Approved, true)] = EventTypes.AuthorizationIncremented,
+        [new(EntryKind.Increment, PaymentStatus.Declined, true)] = EventTypes.AuthorizationIncrementDeclined,
+        [new(EntryKind.Capture, PaymentStatus.Approved, true)] = EventTypes.AuthorizationCaptured,
+        [new(EntryKind.Reversal, PaymentStatus.Approved, true)] = EventTypes.AuthorizationReversed,
+        [new(EntryKind.Expiry, PaymentStatus.Approved, true)] = EventTypes.AuthorizationExpired,
+        [new(EntryKind.Refund, PaymentStatus.Approved, false)] = EventTypes.RefundCreated,
+        // Advices come as the payment or authorization type, with data.advice true.
+        [new(EntryKind.Advice, PaymentStatus.Approved, false)] = EventTypes.PaymentApproved,
+        [new(EntryKind.Advice, PaymentStatus.Approved, true)] = EventTypes.AuthorizationPending,
     }.ToFrozenDictionary();
 
     public static string Of(LedgerEntry entry) =>

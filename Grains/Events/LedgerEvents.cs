@@ -9,8 +9,8 @@ namespace Payments.Events;
 
 /// <summary>
 /// The one place where a ledger row becomes an event: its type, and its data as the API answers for that row (the
-/// payment, the deposit, the authorization, capture or reversal, the account view). Every kind of row is one case; a
-/// kind without one throws (LedgerEventsTests makes that a failing test, not a production error).
+/// payment, the deposit, the authorization, increment, capture, reversal or refund, the account view). Every kind of
+/// row is one case; a kind without one throws (LedgerEventsTests makes that a failing test, not a production error).
 /// </summary>
 public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regions)
 {
@@ -34,6 +34,10 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
         CaptureMade capture => capture.ToRecord(entry, await AuthorizationAtAsync(entry, capture.AuthorizationId, cancellationToken)),
         ReversalMade reversal => reversal.ToRecord(entry, await AuthorizationAtAsync(entry, reversal.AuthorizationId, cancellationToken)),
         HoldExpired expired => await AuthorizationAtAsync(entry, expired.AuthorizationId, cancellationToken),
+        IncrementDecided increment => increment.ToRecord(entry, await AuthorizationAtAsync(entry, increment.AuthorizationId, cancellationToken)),
+        RefundMade refund => refund.ToRecord(entry),
+        AdviceRecorded { IsAuthorization: true } => entry.AsAuthorization()!,
+        AdviceRecorded => entry.ToPayment(),
         _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event data."),
     };
 
@@ -46,7 +50,7 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
     /// </summary>
     private async Task<AuthorizationRecord> AuthorizationAtAsync(LedgerEntry entry, string authorizationId, CancellationToken cancellationToken)
     {
-        var rows = await ledger.AuthorizationRowsAsync(entry.AccountId, authorizationId, cancellationToken);
+        var rows = await ledger.AuthorizationRowsAsync(entry.AccountId, [authorizationId], cancellationToken);
         return AuthorizationHistory.Fold(rows.Where(row => row.Seq <= entry.Seq).ToList(), entry.CreatedAt)
             ?? throw new InvalidOperationException($"Row {entry.Seq} of {entry.AccountId} names authorization {authorizationId}, which has no authorization row.");
     }

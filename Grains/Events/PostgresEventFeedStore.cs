@@ -38,7 +38,7 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
             {ReadSql}
             WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}
             {(filter.AccountId is null ? "" : "AND account_id = @only")}
-            {(filter.Classes is null ? "" : "AND kind || '/' || status = ANY(@classes)")}
+            {(filter.Classes is null ? "" : "AND kind || '/' || status || '/' || (authorization_id IS NOT NULL)::text = ANY(@classes)")}
             ORDER BY {Order} LIMIT @limit
         ) matched ON true
         ORDER BY matched.position_txid::xid8, matched.account_id COLLATE "C", matched.seq
@@ -59,7 +59,8 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
         if (filter.Classes is not null)
         {
             command.Parameters.AddWithValue("classes",
-                filter.Classes.Select(c => $"{EntryKinds.Name(c.Kind)}/{PostgresLedgerStore.StatusName(c.Status)}").ToArray());
+                filter.Classes.Select(c => $"{EntryKinds.Name(c.Kind)}/{PostgresLedgerStore.StatusName(c.Status)}/{(c.OfAuthorization ? "true" : "false")}")
+                    .ToArray());
         }
 
         var rows = new List<FeedRow>();

@@ -13,10 +13,16 @@ public enum EntryKind
     Settings = 3,
     /// <summary>An authorization decided: approved (a hold) or declined.</summary>
     Authorization = 4,
+    /// <summary>More money on a pending authorization's hold, approved or declined.</summary>
+    Increment = 5,
     Capture = 6,
     Reversal = 7,
     /// <summary>A hold released by time at its expiry.</summary>
     Expiry = 8,
+    /// <summary>Money a merchant gave back.</summary>
+    Refund = 9,
+    /// <summary>A payment or an authorization the network decided on the bank's behalf.</summary>
+    Advice = 10,
 }
 
 /// <summary>The names of <see cref="EntryKind"/> in the ledger's <c>kind</c> column: a wire and storage contract.</summary>
@@ -29,9 +35,12 @@ public static class EntryKinds
         [EntryKind.Deposit] = "deposit",
         [EntryKind.Settings] = "settings",
         [EntryKind.Authorization] = "authorization",
+        [EntryKind.Increment] = "increment",
         [EntryKind.Capture] = "capture",
         [EntryKind.Reversal] = "reversal",
         [EntryKind.Expiry] = "expiry",
+        [EntryKind.Refund] = "refund",
+        [EntryKind.Advice] = "advice",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, EntryKind> Kinds =

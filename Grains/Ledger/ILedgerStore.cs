@@ -22,10 +22,14 @@ public interface ILedgerStore
     /// <summary>The rows among these entry ids that exist, in one query.</summary>
     Task<IReadOnlyList<LedgerEntry>> FindManyAsync(string accountId, IReadOnlyCollection<string> entryIds, CancellationToken cancellationToken);
 
-    /// <summary>An authorization's rows (the authorization itself, its captures, reversals and expiry), in seq order.</summary>
-    Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(string accountId, string authorizationId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The rows of these authorizations (each one's opening row, its increments, captures, reversals and expiry), in
+    /// seq order, in one query.
+    /// </summary>
+    Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
+        string accountId, IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken);
 
-    /// <summary>Rows of one kind, newest first, strictly before <paramref name="beforeSeq"/> when given.</summary>
+    /// <summary>The rows of one list, newest first, strictly before <paramref name="beforeSeq"/> when given.</summary>
     Task<IReadOnlyList<LedgerEntry>> PageAsync(
-        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken);
+        string accountId, LedgerList list, long? beforeSeq, int limit, CancellationToken cancellationToken);
 }

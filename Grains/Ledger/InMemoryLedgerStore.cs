@@ -71,15 +71,15 @@ public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore, ILedger
         Query(accountId, rows => entryIds.Select(id => rows.ById.GetValueOrDefault(id)).OfType<LedgerEntry>().ToList());
 
     public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
-        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        string accountId, IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values
-            .Where(e => string.Equals(e.Change.Columns(e).AuthorizationId, authorizationId, StringComparison.Ordinal))
+            .Where(e => e.Change.Columns(e).AuthorizationId is { } id && authorizationIds.Contains(id))
             .ToList());
 
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
-        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
+        string accountId, LedgerList list, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         Query(accountId, rows => rows.BySeq.Values
-            .Where(e => e.Kind == kind && (beforeSeq is null || e.Seq < beforeSeq))
+            .Where(e => e.IsIn(list) && (beforeSeq is null || e.Seq < beforeSeq))
             .OrderByDescending(e => e.Seq)
             .Take(limit)
             .ToList());

@@ -41,10 +41,37 @@ public sealed record LedgerEntry(
             stamp.Now, businessDate, stamp.DecidedBy, change);
     }
 
-    /// <summary>The payment as the API answers it; only for <see cref="PaymentDecided"/> rows.</summary>
-    public PaymentRecord ToPayment() => Change is PaymentDecided p
-        ? new(EntryId, AccountId, p.Amount, p.Currency, p.Merchant, p.Mcc, p.Status, p.DeclineReason, BalanceAfter, CreatedAt, DecidedBy)
-        : throw new InvalidOperationException($"Row {Seq} of {AccountId} is a {Kind} row, not a payment.");
+    /// <summary>The payment as the API answers it; only for payment rows (<see cref="PaymentDecided"/>, payment advices).</summary>
+    public PaymentRecord ToPayment() => AsPayment()
+        ?? throw new InvalidOperationException($"Row {Seq} of {AccountId} is a {Kind} row, not a payment.");
+
+    /// <summary>The payment this row records, or null when it records none.</summary>
+    public PaymentRecord? AsPayment() => Change switch
+    {
+        PaymentDecided p => new(EntryId, AccountId, p.Amount, p.Currency, p.Merchant, p.Mcc, p.Status, p.DeclineReason, BalanceAfter, CreatedAt, DecidedBy),
+        AdviceRecorded { IsAuthorization: false } a => new(
+            EntryId, AccountId, a.Amount, a.Currency, a.Merchant, a.Mcc, PaymentStatus.Approved, null, BalanceAfter, CreatedAt, DecidedBy,
+            a.Details(this)),
+        _ => null,
+    };
+
+    /// <summary>The authorization this row opens, as the API answers it right after the row; null when it opens none.</summary>
+    public AuthorizationRecord? AsAuthorization() => Change switch
+    {
+        AuthorizationDecided decided => decided.ToRecord(this),
+        AdviceRecorded { IsAuthorization: true } a => new(
+            EntryId, AccountId, a.Amount, a.Currency, a.Merchant, a.Mcc, AuthorizationStatus.Pending, null, a.Amount, 0, 0,
+            AvailableAfter, a.ExpiresAt, CreatedAt, DecidedBy, a.Details(this)),
+        _ => null,
+    };
+
+    /// <summary>Whether the row is an item of <paramref name="list"/>: the one place that says which rows each list shows.</summary>
+    public bool IsIn(LedgerList list) => list switch
+    {
+        LedgerList.Payments => Change is PaymentDecided or AdviceRecorded { IsAuthorization: false },
+        LedgerList.Authorizations => Change is AuthorizationDecided or AdviceRecorded { IsAuthorization: true },
+        _ => throw new ArgumentOutOfRangeException(nameof(list), list, "No such list."),
+    };
 
     /// <summary>The deposit as the API answers it; only for <see cref="DepositMade"/> rows.</summary>
     public DepositRecord ToDeposit() => Change is DepositMade d

@@ -166,27 +166,37 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             accountId, cancellationToken);
 
     public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
-        string accountId, string authorizationId, CancellationToken cancellationToken) =>
+        string accountId, IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND authorization_id = @authorization_id ORDER BY seq",
-            command => command.Parameters.AddWithValue("authorization_id", authorizationId),
+            $"SELECT {ReadColumns} FROM ledger WHERE account_id = @account_id AND authorization_id = ANY(@authorization_ids) ORDER BY seq",
+            command => command.Parameters.Add(new NpgsqlParameter<string[]>("authorization_ids", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = [.. authorizationIds],
+            }),
             accountId, cancellationToken);
 
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
-        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
+        string accountId, LedgerList list, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
             $"""
             SELECT {ReadColumns} FROM ledger
-            WHERE account_id = @account_id AND kind = @kind AND seq < @before
+            WHERE account_id = @account_id AND {ListPredicate(list)} AND seq < @before
             ORDER BY seq DESC LIMIT @limit
             """,
             command =>
             {
-                command.Parameters.AddWithValue("kind", EntryKinds.Name(kind));
                 command.Parameters.AddWithValue("before", beforeSeq ?? long.MaxValue);
                 command.Parameters.AddWithValue("limit", limit);
             },
             accountId, cancellationToken);
+
+    /// <summary>The rows of a list in SQL, as <see cref="LedgerEntry.IsIn"/> says: an advice opens a hold exactly when it has an authorization id.</summary>
+    private static string ListPredicate(LedgerList list) => list switch
+    {
+        LedgerList.Payments => "(kind = 'payment' OR (kind = 'advice' AND authorization_id IS NULL))",
+        LedgerList.Authorizations => "(kind = 'authorization' OR (kind = 'advice' AND authorization_id IS NOT NULL))",
+        _ => throw new ArgumentOutOfRangeException(nameof(list), list, "No such list."),
+    };
 
     private async Task<IReadOnlyList<LedgerEntry>> QueryAsync(
         string sql, Action<NpgsqlCommand> bind, string accountId, CancellationToken cancellationToken)

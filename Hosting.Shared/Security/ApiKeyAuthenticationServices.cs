@@ -28,10 +28,10 @@ public static class ApiKeyAuthenticationServices
         }
 
         if (keys.Any(k => string.IsNullOrWhiteSpace(k.Key) || string.IsNullOrWhiteSpace(k.Name)
-            || k.Role is not (Roles.Admin or Roles.Terminal) || (k.Merchant is not null && k.Role != Roles.Terminal)))
+            || !Roles.IsKnown(k.Role) || (k.Merchant is not null && k.Role != Roles.Terminal)))
         {
             throw new InvalidOperationException(
-                "Every configured API key needs a name, a non-empty key and the role 'admin' or 'terminal' " +
+                "Every configured API key needs a name, a non-empty key and the role 'admin', 'terminal' or 'network' " +
                 "(a merchant scope only on a terminal key).");
         }
 

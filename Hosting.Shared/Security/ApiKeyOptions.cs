@@ -7,7 +7,7 @@ namespace Payments.Hosting.Security;
 public sealed class ApiKeyOptions
 {
     /// <summary>The keys of the local dev profile: refused outside Development.</summary>
-    public static readonly string[] DevKeys = ["dev-admin-key", "dev-terminal-key"];
+    public static readonly string[] DevKeys = ["dev-admin-key", "dev-terminal-key", "dev-network-key"];
 
     public List<ApiKeyEntry> Keys { get; set; } = [];
 }

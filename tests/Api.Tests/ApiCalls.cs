@@ -21,18 +21,19 @@ public static class ApiCalls
 
     public static Task<HttpResponseMessage> PayAsync(
         this HttpClient terminal, string accountId, long amount, string? key = null, string mcc = "5411",
-        string currency = "EUR", string merchant = "Boulangerie du Port")
+        string currency = "EUR", string merchant = "Boulangerie du Port") =>
+        terminal.PostJsonAsync($"/v1/accounts/{accountId}/payments", new { amount, currency, merchant, mcc }, key);
+
+    /// <summary>POSTs <paramref name="body"/> as JSON, with an Idempotency-Key when one is given.</summary>
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body, string? key = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/accounts/{accountId}/payments")
-        {
-            Content = JsonContent.Create(new { amount, currency, merchant, mcc }),
-        };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         if (key is not null)
         {
             request.Headers.Add("Idempotency-Key", key);
         }
 
-        return terminal.SendAsync(request);
+        return client.SendAsync(request);
     }
 
     public static async Task<JsonObject> JsonAsync(this HttpResponseMessage response) =>

@@ -19,6 +19,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "dev-admin-key";
     public const string TerminalKey = "dev-terminal-key";
+    public const string NetworkKey = "dev-network-key";
 
     // The silo's ledger; the API hears of its appends too, as an API hears of PostgreSQL's through LISTEN.
     private readonly InMemoryLedgerStore _ledger = new();

@@ -61,15 +61,18 @@ public sealed class SecurityAndOperationsTests(ApiFixture fixture)
         Assert.Contains("CreatePayment", openApi);
     }
 
-    [Fact]
-    public void Production_refuses_to_start_with_the_dev_keys()
+    [Theory]
+    [InlineData("dev-admin-key", "admin")]
+    [InlineData("dev-terminal-key", "terminal")]
+    [InlineData("dev-network-key", "network")]
+    public void Production_refuses_to_start_with_the_dev_keys(string key, string role)
     {
         using var production = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
             web.UseSetting("Payments:ApiKeys:0:Name", "leaked");
-            web.UseSetting("Payments:ApiKeys:0:Key", "dev-admin-key");
-            web.UseSetting("Payments:ApiKeys:0:Role", "admin");
+            web.UseSetting("Payments:ApiKeys:0:Key", key);
+            web.UseSetting("Payments:ApiKeys:0:Role", role);
         });
 
         var error = Assert.Throws<InvalidOperationException>(() => production.CreateClient());

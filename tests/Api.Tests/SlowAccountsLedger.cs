@@ -33,10 +33,10 @@ public sealed class SlowAccountsLedger(ILedgerStore inner) : ILedgerStore
         inner.FindManyAsync(accountId, entryIds, cancellationToken);
 
     public Task<IReadOnlyList<LedgerEntry>> AuthorizationRowsAsync(
-        string accountId, string authorizationId, CancellationToken cancellationToken) =>
-        inner.AuthorizationRowsAsync(accountId, authorizationId, cancellationToken);
+        string accountId, IReadOnlyCollection<string> authorizationIds, CancellationToken cancellationToken) =>
+        inner.AuthorizationRowsAsync(accountId, authorizationIds, cancellationToken);
 
     public Task<IReadOnlyList<LedgerEntry>> PageAsync(
-        string accountId, EntryKind kind, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
-        inner.PageAsync(accountId, kind, beforeSeq, limit, cancellationToken);
+        string accountId, LedgerList list, long? beforeSeq, int limit, CancellationToken cancellationToken) =>
+        inner.PageAsync(accountId, list, beforeSeq, limit, cancellationToken);
 }

@@ -5,23 +5,23 @@ using Payments.Ledger.Changes;
 namespace Payments.Accounts.Holds;
 
 /// <summary>
-/// An authorization rebuilt from its own ledger rows (the authorization row, then its captures, reversals and expiry)
-/// with the same <see cref="LedgerChange.Apply"/> the account uses: for authorizations that memory no longer holds,
-/// and for rendering any row's authorization as the API answers it.
+/// An authorization rebuilt from its own ledger rows (the row that opened it, then its increments, captures, reversals
+/// and expiry) with the same <see cref="LedgerChange.Apply"/> the account uses: for authorizations that memory no
+/// longer holds, and for rendering any row's authorization as the API answers it.
 /// </summary>
 public static class AuthorizationHistory
 {
     /// <summary>The authorization after <paramref name="rows"/> (in seq order), as of <paramref name="now"/>; null without its authorization row.</summary>
     public static AuthorizationRecord? Fold(IReadOnlyList<LedgerEntry> rows, DateTimeOffset now)
     {
-        if (rows.Count == 0 || rows[0] is not { Change: AuthorizationDecided decided } first)
+        if (rows.Count == 0 || rows[0].AsAuthorization() is not { } opened)
         {
             return null;
         }
 
-        if (decided.Status == PaymentStatus.Declined)
+        if (opened.Status == AuthorizationStatus.Declined)
         {
-            return decided.ToRecord(first);
+            return opened;
         }
 
         // A scratch account: only the hold matters; the periods it counts in are the account's business.
@@ -31,6 +31,6 @@ public static class AuthorizationHistory
             row.Change.Apply(scratch, row);
         }
 
-        return scratch.Holds[first.EntryId].ToRecord(first.AccountId, now);
+        return scratch.Holds[opened.AuthorizationId].ToRecord(opened.AccountId, now);
     }
 }

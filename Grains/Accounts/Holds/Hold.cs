@@ -1,4 +1,5 @@
 using Payments.Contracts;
+using Payments.Ledger;
 
 namespace Payments.Accounts.Holds;
 
@@ -44,14 +45,29 @@ public sealed class Hold
 
     [Id(14)] public List<HeldAmount> Tranches { get; set; } = [];
 
+    /// <summary>What approved increments added to <see cref="Amount"/>.</summary>
+    [Id(15)] public long Incremented { get; set; }
+
+    /// <summary>When the hold period last started over (an approved increment); null: at <see cref="HeldFrom"/>.</summary>
+    [Id(16)] public DateTimeOffset? ExtendedAt { get; set; }
+
+    /// <summary>Set when the network decided it (an advice): it holds from the advice's decision on.</summary>
+    [Id(17)] public AdviceDetails? Advice { get; set; }
+
     /// <summary>What the rows applied so far leave held, whatever the time.</summary>
     public long Held => Tranches.Sum(t => t.Amount);
+
+    /// <summary>When the hold started: its authorization, or the network's decision for an advice.</summary>
+    public DateTimeOffset HeldFrom => Advice?.DecidedAt ?? CreatedAt;
+
+    /// <summary>The hold period of its merchant category under the rules it was made under; an increment starts it over.</summary>
+    public TimeSpan Period => ExpiresAt - (ExtendedAt ?? HeldFrom);
 
     /// <summary>What is held at <paramref name="now"/>: nothing from <see cref="ExpiresAt"/> on.</summary>
     public long HeldAt(DateTimeOffset now) => now >= ExpiresAt ? 0 : Held;
 
-    /// <summary>The most all captures together may total: the authorized amount plus the region's tolerance.</summary>
-    public long CaptureCap => checked(Amount * (100 + OverCapturePercent)) / 100;
+    /// <summary>The most all captures together may total: the authorized amount and its increments plus the region's tolerance.</summary>
+    public long CaptureCap => checked((Amount + Incremented) * (100 + OverCapturePercent)) / 100;
 
     public bool IsDue(DateTimeOffset now) => Held > 0 && now >= ExpiresAt;
 
@@ -63,7 +79,35 @@ public sealed class Hold
 
     public AuthorizationRecord ToRecord(string accountId, DateTimeOffset now) => new(
         AuthorizationId, accountId, Amount, Currency, Merchant, Mcc, StatusAt(now), null, HeldAt(now), Captured,
-        checked(Released + Held - HeldAt(now)), AvailableAfter, ExpiresAt, CreatedAt, DecidedBy);
+        checked(Released + Held - HeldAt(now)), AvailableAfter, ExpiresAt, CreatedAt, DecidedBy, Advice);
+
+    /// <summary>A new hold of <paramref name="amount"/>, approved on the row's business day, under the row's id.</summary>
+    public static Hold Open(
+        LedgerEntry row, long amount, string currency, string merchant, string mcc, DateTimeOffset expiresAt,
+        int overCapturePercent, AdviceDetails? advice = null) => new()
+    {
+        AuthorizationId = row.EntryId,
+        Amount = amount,
+        Currency = currency,
+        Merchant = merchant,
+        Mcc = mcc,
+        CreatedAt = row.CreatedAt,
+        DecidedBy = row.DecidedBy,
+        AvailableAfter = row.AvailableAfter,
+        ExpiresAt = expiresAt,
+        OverCapturePercent = overCapturePercent,
+        Advice = advice,
+        Tranches = [new HeldAmount { BusinessDate = row.BusinessDate, Amount = amount }],
+    };
+
+    /// <summary>Holds <paramref name="amount"/> more, approved on <paramref name="businessDate"/>, until <paramref name="expiresAt"/>.</summary>
+    public void Increase(DateOnly businessDate, long amount, DateTimeOffset extendedAt, DateTimeOffset expiresAt)
+    {
+        Tranches.Add(new HeldAmount { BusinessDate = businessDate, Amount = amount });
+        Incremented = checked(Incremented + amount);
+        ExtendedAt = extendedAt;
+        ExpiresAt = expiresAt;
+    }
 
     /// <summary>Takes <paramref name="amount"/> off the oldest held amounts: what a capture posts.</summary>
     public void Consume(long amount)

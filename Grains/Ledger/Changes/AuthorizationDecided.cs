@@ -34,20 +34,7 @@ public sealed record AuthorizationDecided(
         }
 
         account.Spend(row.BusinessDate, Amount);
-        account.Holds[row.EntryId] = new Hold
-        {
-            AuthorizationId = row.EntryId,
-            Amount = Amount,
-            Currency = Currency,
-            Merchant = Merchant,
-            Mcc = Mcc,
-            CreatedAt = row.CreatedAt,
-            DecidedBy = row.DecidedBy,
-            AvailableAfter = row.AvailableAfter,
-            ExpiresAt = ExpiresAt!.Value,
-            OverCapturePercent = OverCapturePercent,
-            Tranches = [new HeldAmount { BusinessDate = row.BusinessDate, Amount = Amount }],
-        };
+        account.Holds[row.EntryId] = Hold.Open(row, Amount, Currency, Merchant, Mcc, ExpiresAt!.Value, OverCapturePercent);
     }
 
     /// <summary>The authorization as the API answers it right after this row, declined or not.</summary>

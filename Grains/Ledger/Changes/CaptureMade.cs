@@ -7,7 +7,8 @@ namespace Payments.Ledger.Changes;
 /// <summary>
 /// A capture of an authorization: <see cref="FromHold"/> of it posts what was held; the rest was beyond the hold and
 /// counts as new money in the capture's periods (<see cref="OverLimits"/> names the ceilings it overran). A final
-/// capture also releases <see cref="Released"/>, what was still held.
+/// capture also releases <see cref="Released"/>, what was still held. A <see cref="Forced"/> capture was the network's,
+/// posted whatever the cap.
 /// </summary>
 public sealed record CaptureMade(
     [property: JsonPropertyName("authorizationId")] string AuthorizationId,
@@ -17,7 +18,8 @@ public sealed record CaptureMade(
     [property: JsonPropertyName("fromHold")] long FromHold,
     [property: JsonPropertyName("released")] long Released,
     [property: JsonPropertyName("heldAfter")] long HeldAfter,
-    [property: JsonPropertyName("overLimits")] IReadOnlyList<string> OverLimits) : LedgerChange(EntryKind.Capture), IHoldChange
+    [property: JsonPropertyName("overLimits")] IReadOnlyList<string> OverLimits,
+    [property: JsonPropertyName("forced")] bool Forced = false) : LedgerChange(EntryKind.Capture), IHoldChange
 {
     public bool ExceedsHold => Amount > FromHold;
 
@@ -41,11 +43,12 @@ public sealed record CaptureMade(
 
     /// <summary>The capture as the API answers it, with its authorization as of the answer.</summary>
     public CaptureRecord ToRecord(LedgerEntry row, AuthorizationRecord authorization) =>
-        new(row.EntryId, AuthorizationId, Amount, row.BalanceAfter, row.CreatedAt, row.DecidedBy, ExceedsHold, OverLimits, authorization);
+        new(row.EntryId, AuthorizationId, Amount, row.BalanceAfter, row.CreatedAt, row.DecidedBy, ExceedsHold, OverLimits, authorization,
+            Forced);
 
     public bool Equals(CaptureMade? other) =>
-        other is not null && (AuthorizationId, Amount, Currency, Final, FromHold, Released, HeldAfter) ==
-        (other.AuthorizationId, other.Amount, other.Currency, other.Final, other.FromHold, other.Released, other.HeldAfter)
+        other is not null && (AuthorizationId, Amount, Currency, Final, FromHold, Released, HeldAfter, Forced) ==
+        (other.AuthorizationId, other.Amount, other.Currency, other.Final, other.FromHold, other.Released, other.HeldAfter, other.Forced)
         && OverLimits.SequenceEqual(other.OverLimits);
 
     public override int GetHashCode() => HashCode.Combine(AuthorizationId, Amount, Final, FromHold, Released);

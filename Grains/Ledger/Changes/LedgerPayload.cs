@@ -32,6 +32,11 @@ public static class LedgerPayload
                 [AccountStatus.Frozen] = "frozen",
                 [AccountStatus.Closed] = "closed",
             }),
+            new EnumCodeConverter<AdviceKind>(new()
+            {
+                [AdviceKind.Payment] = "payment",
+                [AdviceKind.Authorization] = "authorization",
+            }),
         },
     };
 
@@ -54,6 +59,9 @@ public static class LedgerPayload
             EntryKind.Capture => Deserialize<CaptureMade>(json),
             EntryKind.Reversal => Deserialize<ReversalMade>(json),
             EntryKind.Expiry => Deserialize<HoldExpired>(json),
+            EntryKind.Increment => Deserialize<IncrementDecided>(json),
+            EntryKind.Refund => Deserialize<RefundMade>(json),
+            EntryKind.Advice => Deserialize<AdviceRecorded>(json),
             _ => throw new InvalidDataException($"Ledger row kind {kind} has no payload type."),
         };
     }

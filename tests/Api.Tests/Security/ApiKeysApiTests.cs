@@ -87,6 +87,7 @@ public sealed class ApiKeysApiTests(ApiFixture fixture)
     [InlineData("bad name", "terminal", null, "name")]
     [InlineData("ok", "root", null, "role")]
     [InlineData("ok", "admin", "Boulangerie du Port", "merchant")]
+    [InlineData("ok", "network", "Boulangerie du Port", "merchant")]
     [InlineData("ok", "terminal", "Shop\u202E", "merchant")]
     public async Task Malformed_key_request_is_refused_and_issues_nothing(string name, string role, string? merchant, string field)
     {

@@ -9,7 +9,8 @@ using Payments.Hosting.Security;
 namespace Payments.Api.Tests;
 
 /// <summary>The callers of the matrix: one key of each kind the API must tell apart.</summary>
-public sealed record MatrixKeys(string Admin, string Terminal, string ScopedTerminal, string RevokedAdmin, string RevokedTerminal);
+public sealed record MatrixKeys(
+    string Admin, string Terminal, string ScopedTerminal, string Network, string RevokedAdmin, string RevokedTerminal);
 
 /// <summary>
 /// Every endpoint the API maps × every kind of caller. The endpoints come from the routing table, so one added
@@ -28,6 +29,7 @@ public static partial class AuthorizationMatrix
         Admin,
         Terminal,
         ScopedTerminal,
+        Network,
     }
 
     /// <summary>Which callers each policy lets through.</summary>
@@ -37,6 +39,8 @@ public static partial class AuthorizationMatrix
         [Roles.TerminalPolicy] = [Caller.Terminal, Caller.ScopedTerminal],
         [Roles.AnyRolePolicy] = [Caller.Admin, Caller.Terminal, Caller.ScopedTerminal],
         [Roles.AccountReaderPolicy] = [Caller.Admin, Caller.Terminal],
+        [Roles.NetworkPolicy] = [Caller.Network],
+        [Roles.TerminalOrNetworkPolicy] = [Caller.Terminal, Caller.ScopedTerminal, Caller.Network],
     };
 
     /// <summary>The endpoints as "METHOD /pattern", with the policy each names (null for none).</summary>
@@ -109,7 +113,9 @@ public static partial class AuthorizationMatrix
         Caller.RevokedTerminal => keys.RevokedTerminal,
         Caller.Admin => keys.Admin,
         Caller.Terminal => keys.Terminal,
-        _ => keys.ScopedTerminal,
+        Caller.ScopedTerminal => keys.ScopedTerminal,
+        Caller.Network => keys.Network,
+        _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, "A caller without a key."),
     };
 
     // Route values that pass the formats, so that an allowed caller reaches the handler; bodies are "{}", which

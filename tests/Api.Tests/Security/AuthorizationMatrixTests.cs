@@ -11,7 +11,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture fixture)
     {
         var accountId = await _admin.CreateAccountAsync();
         var issued = await _admin.IssueMatrixKeysAsync(ApiFixture.AdminKey);
-        var keys = issued with { Terminal = ApiFixture.TerminalKey };
+        var keys = issued with { Terminal = ApiFixture.TerminalKey, Network = ApiFixture.NetworkKey };
 
         var failures = await AuthorizationMatrix.RunAsync(fixture.Factory.Services, Client, keys, accountId);
 

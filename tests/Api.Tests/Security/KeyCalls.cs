@@ -25,10 +25,11 @@ public static class KeyCalls
     {
         var terminal = await admin.IssueKeyAsync("terminal");
         var scoped = await admin.IssueKeyAsync("terminal", merchant: "Boulangerie du Port");
+        var network = await admin.IssueKeyAsync("network");
         var revokedAdmin = await admin.IssueKeyAsync("admin");
         var revokedTerminal = await admin.IssueKeyAsync("terminal");
         await admin.RevokeKeyAsync(revokedAdmin.Id);
         await admin.RevokeKeyAsync(revokedTerminal.Id);
-        return new MatrixKeys(issuedAdmin, terminal.Key, scoped.Key, revokedAdmin.Key, revokedTerminal.Key);
+        return new MatrixKeys(issuedAdmin, terminal.Key, scoped.Key, network.Key, revokedAdmin.Key, revokedTerminal.Key);
     }
 }

@@ -196,6 +196,46 @@ public sealed class AuthorizationTests(ClusterFixture cluster) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_forced_capture_is_posted_past_the_cap_and_says_so()
+    {
+        var account = await cluster.OpenAsync(10_000);
+        var id = (await account.AuthorizeAsync(Hotel(8_000))).Authorization!.AuthorizationId;
+
+        var capped = await account.CaptureAsync(new CaptureRequest(id, 12_000, true, null));
+        var forced = await account.CaptureAsync(new CaptureRequest(id, 12_000, true, null, Force: true));
+
+        Assert.Equal(RecordOutcome.CaptureExceedsAuthorization, capped.Outcome);
+        Assert.Equal((RecordOutcome.Created, true, true), (forced.Outcome, forced.Capture!.Forced, forced.Capture.ExceedsHold));
+        Assert.Equal((-2_000L, AuthorizationStatus.Closed), (forced.Capture.BalanceAfter, forced.Capture.Authorization.Status));
+        Assert.Equal(-2_000, (await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString())).Balance);
+    }
+
+    [Fact]
+    public async Task Authorizations_are_listed_newest_first_with_their_status_as_of_now()
+    {
+        var account = await cluster.OpenAsync(100_000);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await account.AuthorizeAsync(Hotel(1_000 + i))).Authorization!.AuthorizationId);
+        }
+
+        await account.ReverseAsync(new ReversalRequest(ids[1], null, null));
+        await account.CaptureAsync(new CaptureRequest(ids[3], 500, true, null));
+
+        var first = (await account.ListAuthorizationsAsync(null, 3, null))!;
+        var second = (await account.ListAuthorizationsAsync(null, 3, first.NextBeforeSeq))!;
+        var pending = (await account.ListAuthorizationsAsync(AuthorizationStatus.Pending, 10, null))!;
+
+        Assert.Equal([ids[4], ids[3], ids[2]], first.Items.Select(a => a.AuthorizationId));
+        Assert.Equal([ids[1], ids[0]], second.Items.Select(a => a.AuthorizationId));
+        Assert.Null(second.NextBeforeSeq);
+        Assert.Equal([AuthorizationStatus.Pending, AuthorizationStatus.Closed, AuthorizationStatus.Pending], first.Items.Select(a => a.Status));
+        Assert.Equal([ids[4], ids[2], ids[0]], pending.Items.Select(a => a.AuthorizationId));
+        Assert.Null(pending.NextBeforeSeq);
+    }
+
+    [Fact]
     public async Task An_unknown_authorization_is_not_found()
     {
         var account = await cluster.OpenAsync(100_000);

@@ -54,6 +54,23 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
         Assert.Equal([EventTypes.AccountOpened, EventTypes.AuthorizationExpired], two.Select(e => (string)e["type"]!));
     }
 
+    [Fact]
+    public async Task Advices_come_as_the_payment_or_the_authorization_type_and_a_type_filter_tells_them_apart()
+    {
+        var account = await cluster.OpenAsync(100_000);
+        var now = cluster.Clock.GetUtcNow();
+        var payment = (await account.AdviseAsync(new AdviceRequest(AdviceKind.Payment, 300, "EUR", "Station", "5542", now, "net-p"))).Payment!;
+        var hold = (await account.AdviseAsync(new AdviceRequest(AdviceKind.Authorization, 400, "EUR", "Hotel", "7011", now, "net-a"))).Authorization!;
+
+        var all = await ReadFeedAsync(account);
+        var pending = await ReadFeedAsync(account, EventTypes.AuthorizationPending);
+
+        Assert.Equal([EventTypes.AccountOpened, EventTypes.PaymentApproved, EventTypes.AuthorizationPending], all.Select(e => (string)e["type"]!));
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(payment, CloudEventJson.DataOptions), all[1]["data"]));
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(hold, CloudEventJson.DataOptions), all[2]["data"]));
+        Assert.Equal([all[2]["id"]!.ToJsonString()], pending.Select(e => e["id"]!.ToJsonString()));
+    }
+
     /// <summary>
     /// One row of every kind on a fresh account; returns the grain's answers to the authorization requests (and the
     /// authorization after its expiry), in ledger order, with the event type each must come as.
@@ -69,10 +86,15 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
         var hold = (await account.AuthorizeAsync(Hotel(20_000))).Authorization!;
         answers.Add((EventTypes.AuthorizationPending, hold));
         answers.Add((EventTypes.AuthorizationDeclined, (await account.AuthorizeAsync(Hotel(500_000))).Authorization!));
+        var incremented = (await account.IncrementAsync(new IncrementRequest(hold.AuthorizationId, 1_000, null))).Increment!;
+        answers.Add((EventTypes.AuthorizationIncremented, incremented));
         answers.Add((EventTypes.AuthorizationCaptured, (await account.CaptureAsync(new CaptureRequest(hold.AuthorizationId, 5_000, false, null))).Capture!));
         answers.Add((EventTypes.AuthorizationReversed, (await account.ReverseAsync(new ReversalRequest(hold.AuthorizationId, 3_000, null))).Reversal!));
 
-        cluster.MoveClockTo(hold.ExpiresAt!.Value);
+        await account.RefundAsync(new RefundRequest(200, "EUR", "Shop", "5411", null, null));
+        await account.AdviseAsync(new AdviceRequest(AdviceKind.Payment, 300, "EUR", "Station", "5542", cluster.Clock.GetUtcNow(), "net-1"));
+
+        cluster.MoveClockTo(incremented.Authorization.ExpiresAt!.Value);
         await account.ExpireDueHoldsAsync();
         answers.Add((EventTypes.AuthorizationExpired, (await account.GetAuthorizationAsync(hold.AuthorizationId))!));
         return (account, answers);

@@ -34,6 +34,28 @@ public sealed class LedgerPayloadTests
             """{"currency": "EUR", "settings": {"limits": {"daily": 5000, "weekly": null, "monthly": null, "perPayment": null}, "region": "region-a", "status": "frozen"}}""",
             new SettingsChanged("EUR", Frozen)
         },
+        {
+            EntryKind.Increment,
+            """{"amount": 300, "status": "approved", "currency": "EUR", "expiresAt": "2026-12-02T10:00:00+00:00", "declineReason": null, "authorizationId": "auth-1"}""",
+            new IncrementDecided("auth-1", 300, "EUR", PaymentStatus.Approved, null, new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero))
+        },
+        {
+            // A capture written before forced captures existed reads as not forced.
+            EntryKind.Capture,
+            """{"final": true, "amount": 1200, "currency": "EUR", "fromHold": 1000, "released": 0, "heldAfter": 0, "overLimits": ["daily"], "authorizationId": "auth-1"}""",
+            new CaptureMade("auth-1", 1200, "EUR", true, 1000, 0, 0, ["daily"])
+        },
+        {
+            EntryKind.Refund,
+            """{"mcc": "5411", "amount": 50, "currency": "EUR", "merchant": "Shop", "paymentId": "pay-1"}""",
+            new RefundMade(50, "EUR", "Shop", "5411", "pay-1")
+        },
+        {
+            EntryKind.Advice,
+            """{"mcc": "5542", "amount": 4000, "currency": "EUR", "merchant": "Station", "decidedAt": "2026-11-25T09:00:00+00:00", "expiresAt": "2026-11-26T09:00:00+00:00", "adviceKind": "authorization", "overLimits": [], "overCapturePercent": 10}""",
+            new AdviceRecorded(AdviceKind.Authorization, 4000, "EUR", "Station", "5542", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero),
+                [], new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), 10)
+        },
     };
 
     [Theory]

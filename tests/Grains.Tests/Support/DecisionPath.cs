@@ -42,6 +42,35 @@ internal static class DecisionPath
     public static LedgerEntry Update(AccountState state, RegionRules rules, DateTimeOffset now, AccountUpdate update) =>
         Applied(state, AccountDecisions.Update(state, rules, Stamp(now, null, RequestFingerprint.Of(update)), update));
 
+    public static Verdict Authorize(AccountState state, RegionRules rules, DateTimeOffset now, AuthorizationRequest request) =>
+        Applied(state, AccountDecisions.Authorize(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
+
+    public static Verdict Increment(AccountState state, RegionRules rules, DateTimeOffset now, IncrementRequest request) =>
+        Applied(state, AccountDecisions.Increment(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
+
+    public static Verdict Capture(AccountState state, RegionRules rules, DateTimeOffset now, CaptureRequest request) =>
+        Applied(state, AccountDecisions.Capture(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
+
+    public static Verdict Reverse(AccountState state, RegionRules rules, DateTimeOffset now, ReversalRequest request) =>
+        Applied(state, AccountDecisions.Reverse(state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request));
+
+    /// <summary>A refund, of a payment or capture whose row is <paramref name="refunded"/> when it names one.</summary>
+    public static Verdict Refund(AccountState state, RegionRules rules, DateTimeOffset now, RefundRequest request, LedgerEntry? refunded) =>
+        Applied(state, AccountDecisions.Refund(
+            state, rules, Stamp(now, request.IdempotencyKey, RequestFingerprint.Of(request)), request, AccountDecisions.Refundable(refunded)));
+
+    /// <summary>The releases of the holds that are due at <paramref name="now"/>, as a group commit writes them first.</summary>
+    public static IReadOnlyList<LedgerEntry> ExpireDue(AccountState state, RegionRules rules, DateTimeOffset now)
+    {
+        var released = new List<LedgerEntry>();
+        while (AccountDecisions.NextExpiry(AccountId, state, rules, now, Silo) is { } expiry)
+        {
+            released.Add(Applied(state, expiry));
+        }
+
+        return released;
+    }
+
     public static PaymentRequest Payment(long amount, string mcc = TestRules.GroceryMcc, string currency = "EUR", string? key = null) =>
         new(amount, currency, "Boulangerie du Port", mcc, key);
 
@@ -53,5 +82,15 @@ internal static class DecisionPath
     {
         state.Apply(entry);
         return entry;
+    }
+
+    private static Verdict Applied(AccountState state, Verdict verdict)
+    {
+        if (verdict.Entry is { } entry)
+        {
+            state.Apply(entry);
+        }
+
+        return verdict;
     }
 }
