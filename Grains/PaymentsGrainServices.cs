@@ -8,7 +8,9 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Payments.Accounts;
+using Payments.Accounts.Holds.Expiry;
 using Payments.Events;
 using Payments.Ledger;
 using Payments.Regions;
@@ -45,9 +47,19 @@ public static class PaymentsGrainServices
             sp.GetRequiredService<IOptions<SettlementOptions>>(), sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<SettlementMetrics>(), sp.GetRequiredService<ILogger<SettlementService>>()));
         services.AddHostedService<SettlementScheduling>();
+        services.AddOptions<HoldExpiryOptions>().BindConfiguration(HoldExpiryOptions.Section)
+            .Validate(HoldExpiryOptions.IsValid, $"{HoldExpiryOptions.Section}: a setting is out of range.").ValidateOnStart();
+        services.AddSingleton<HoldExpirySweep>();
+        services.AddHostedService<HoldExpiryScheduling>();
         services.AddRegionIdentity();
         services.AddSingleton(sp => new SiloRegion(sp.GetRequiredService<IOptions<ClusterIdentityOptions>>().Value.Region));
-        services.Configure<SnapshotOptions>(configuration.GetSection("Payments:Snapshots"));
+        // The account storage's serializer (keyed by its name, as Orleans looks it up): the compact format, reading
+        // the JSON snapshots written before it with the silo's default serializer.
+        services.AddKeyedSingleton<IGrainStorageSerializer>(PaymentsSilo.AccountStorage, (sp, _) =>
+            new SnapshotFormat(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+        services.AddOptions<SnapshotOptions>().BindConfiguration("Payments:Snapshots")
+            .Validate(o => o.Period > TimeSpan.Zero && o.EveryRows > 0, "Payments:Snapshots: Period and EveryRows must be positive.")
+            .ValidateOnStart();
         // Orleans refuses reminders shorter than its minimum (1 minute); a shorter snapshot period (tests) lowers it.
         services.AddOptions<ReminderOptions>().Configure<IOptions<SnapshotOptions>>((reminders, snapshots) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(
@@ -64,6 +76,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IEventFeedStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<ILedgerAppends>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
+            services.TryAddSingleton<IHoldExpiryStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IRegionRulesStore, InMemoryRegionRulesStore>();
         }
         else
@@ -73,6 +86,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
             services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
             services.AddLedgerAppends(postgres);
+            services.TryAddSingleton<IHoldExpiryStore, PostgresHoldExpiryStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
             services.TryAddSingleton<IWebhookStore>(sp => new PostgresWebhookStore(

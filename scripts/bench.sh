@@ -6,6 +6,11 @@
 #
 #   scripts/bench.sh
 #   BENCH_NOTE="a quiet machine." BENCH_SILOS=2 BENCH_DURATION=30 scripts/bench.sh
+#   BENCH_BASELINE=0 BENCH_INPROCESS=0 BENCH_LOADGEN_ARGS="--open-rate 1500 --doc /tmp/profile.md" scripts/bench.sh
+#
+# BENCH_BASELINE=0 / BENCH_INPROCESS=0 leave out the baseline / the in-process run (a profile of Payments alone);
+# BENCH_LOADGEN_ARGS are added last to the load generator's options (a later option wins). Each run also leaves
+# PostgreSQL's per-statement figures (pg_stat_statements) of the measured load in .artifacts/bench/logs.
 #
 # The benchmark region has its own ServiceId and databases (payments_loadgen, payments_baseline, payments_inprocess,
 # dropped and created anew each run), so it never joins or touches a region that scripts/up.sh started.
@@ -19,6 +24,9 @@ LOGS="$OUT/logs"
 NOTE="${BENCH_NOTE:-nothing else was known to run.}"
 SILO_COUNT="${BENCH_SILOS:-1}"
 DURATION="${BENCH_DURATION:-20}"
+WITH_BASELINE="${BENCH_BASELINE:-1}"
+WITH_INPROCESS="${BENCH_INPROCESS:-1}"
+read -r -a EXTRA_LOADGEN_ARGS <<<"${BENCH_LOADGEN_ARGS:-}"
 SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
 ADMIN_KEY="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -54,6 +62,10 @@ PAYMENTS_DB="$(postgres_connection payments_loadgen);Maximum Pool Size=40"
 BASELINE_DB="$(postgres_connection payments_baseline);Maximum Pool Size=40"
 INPROCESS_DB="$(postgres_connection payments_inprocess);Maximum Pool Size=40"
 REDIS="$(redis_connection region-a)"
+# The benchmark's own postmasters: the load generator counts their processes' CPU, not other instances' on the machine.
+INSTANCE_DIR="$(readlink -f "$ROOT_DIR/.data/services/$PAYMENTS_INSTANCE")"
+POSTMASTERS="$(for node in $(members postgres); do head -n1 "$INSTANCE_DIR/$node/data/postmaster.pid"; done | paste -sd, -)"
+primary_sql() { psql -X -q -h "$(host pg-a)" -p "$(port pg-a port)" -U postgres "$@"; }
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -69,15 +81,16 @@ for project in Silo/Silo.csproj Client.Api/Client.Api.csproj bench/Baseline/Base
 done
 loadgen() { timeout 900 dotnet "$BIN/loadgen/Payments.LoadGen.dll" "$@"; }
 
-echo "== in process: grains and the PostgreSQL ledger, no HTTP"
-loadgen reset-database --postgres "$INPROCESS_DB"
 rm -f "$OUT/inprocess.json"
-timeout 600 dotnet "$BIN/inprocess/Payments.InProcess.dll" --postgres "$INPROCESS_DB" --duration "$DURATION" \
-    --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
+if [[ "$WITH_INPROCESS" == 1 ]]; then
+    echo "== in process: grains and the PostgreSQL ledger, no HTTP"
+    loadgen reset-database --postgres "$INPROCESS_DB"
+    timeout 600 dotnet "$BIN/inprocess/Payments.InProcess.dll" --postgres "$INPROCESS_DB" --duration "$DURATION" \
+        --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
+fi
 
 echo "== starting region-a ($SILO_COUNT silo(s) + API in Production, ServiceId $SERVICE_ID) and the baseline"
 loadgen reset-database --postgres "$PAYMENTS_DB"
-loadgen reset-database --postgres "$BASELINE_DB"
 PROCESSES=""
 for i in $(seq 1 "$SILO_COUNT"); do
     silo_http="$(free_port)"
@@ -103,26 +116,37 @@ env ASPNETCORE_ENVIRONMENT=Production Payments__Region=region-a Payments__Servic
 STARTED+=("$!")
 PROCESSES+="api=$!,"
 
-BASELINE_PORT="$(free_port)"
-ConnectionStrings__Postgres="$BASELINE_DB" Urls="http://127.0.0.1:$BASELINE_PORT" \
-    Baseline__AdminKey="$ADMIN_KEY" Baseline__TerminalKey="$TERMINAL_KEY" \
-    dotnet "$BIN/baseline/Payments.Baseline.dll" --contentRoot "$BIN/baseline" >"$LOGS/baseline.log" 2>&1 &
-STARTED+=("$!")
-PROCESSES+="baseline=$!"
+BASELINE_ARGS=()
+if [[ "$WITH_BASELINE" == 1 ]]; then
+    loadgen reset-database --postgres "$BASELINE_DB"
+    BASELINE_PORT="$(free_port)"
+    ConnectionStrings__Postgres="$BASELINE_DB" Urls="http://127.0.0.1:$BASELINE_PORT" \
+        Baseline__AdminKey="$ADMIN_KEY" Baseline__TerminalKey="$TERMINAL_KEY" \
+        dotnet "$BIN/baseline/Payments.Baseline.dll" --contentRoot "$BIN/baseline" >"$LOGS/baseline.log" 2>&1 &
+    STARTED+=("$!")
+    PROCESSES+="baseline=$!"
+    BASELINE_ARGS=(--baseline "http://127.0.0.1:$BASELINE_PORT" --baseline-db "$BASELINE_DB")
+fi
 
 wait_ready api "http://127.0.0.1:$API_PORT/health/ready" "$LOGS/api.log" 120
-wait_ready baseline "http://127.0.0.1:$BASELINE_PORT/health/ready" "$LOGS/baseline.log" 120
+[[ "$WITH_BASELINE" != 1 ]] || wait_ready baseline "http://127.0.0.1:$BASELINE_PORT/health/ready" "$LOGS/baseline.log" 120
+primary_sql -d payments_loadgen -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();" >/dev/null
 
 echo "== load: Payments, then the baseline"
 status=0
 loadgen compare \
     --payments "http://127.0.0.1:$API_PORT" --payments-db "$PAYMENTS_DB" \
-    --baseline "http://127.0.0.1:$BASELINE_PORT" --baseline-db "$BASELINE_DB" \
+    "${BASELINE_ARGS[@]}" \
     --duration "$DURATION" --inprocess-json "$OUT/inprocess.json" \
     --admin-key "$ADMIN_KEY" --terminal-key "$TERMINAL_KEY" \
     --doc docs/benchmarks.md --json "$OUT/loadgen.json" --processes "$PROCESSES" \
-    --note "$NOTE" --command "scripts/bench.sh (BENCH_SILOS=$SILO_COUNT BENCH_DURATION=$DURATION)" \
+    --postmasters "$POSTMASTERS" --note "$NOTE" --command "scripts/bench.sh (BENCH_SILOS=$SILO_COUNT BENCH_DURATION=$DURATION)" \
     --topology "region-a as separate Release processes: $SILO_COUNT silo(s) (Redis membership and reminders, AdoNet account storage and the ledger on PostgreSQL database payments_loadgen) and 1 API (Orleans client, Kestrel, Production environment); the baseline: 1 ASP.NET Core process on database payments_baseline; the same replicated PostgreSQL for both (Patroni: a primary and a synchronous standby on this machine, fsync and synchronous_commit on: a commit returns once the standby has flushed it; Redis through Sentinel)." \
-    || status=$?
+    "${EXTRA_LOADGEN_ARGS[@]}" || status=$?
+# What each statement cost PostgreSQL over the whole load (both systems' databases; the accounts' opening included).
+primary_sql -d payments_loadgen -c "SELECT d.datname, s.calls, round(s.total_exec_time::numeric, 0) AS total_ms,
+    round((s.total_exec_time / s.calls * 1000)::numeric, 0) AS mean_us, s.rows, left(regexp_replace(s.query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid ORDER BY s.total_exec_time DESC LIMIT 25" \
+    >"$LOGS/pg_stat_statements.txt" 2>&1 || true
 echo "logs: $LOGS"
 exit "$status"

@@ -298,6 +298,8 @@ postgresql:
   parameters:
     unix_socket_directories: $dir
     shared_buffers: $SHARED_BUFFERS
+    # Per-statement calls and time (the view pg_stat_statements, after CREATE EXTENSION): how the ledger's cost is profiled.
+    shared_preload_libraries: pg_stat_statements
   pg_hba:
     - local all all trust
 EOF

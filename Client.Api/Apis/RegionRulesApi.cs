@@ -51,7 +51,12 @@ public static class RegionRulesApi
 
         // The grain writes the audit row itself, in the same statement as the change. Not repeated on another cluster:
         // a first attempt that took effect would turn the retry into a version conflict.
-        var update = new RulesUpdate(body.ToRules(), ApiKeyIdentity.NameOf(context.User));
+        // The hold rules a body leaves out keep their value: those in force at the version the body was read at, or a
+        // version conflict below, since the update only applies at that version.
+        var holdsInForce = body.KeepsSomeHoldRules
+            ? (await router.CallAsync(region, grains => grains.GetGrain<IRegionRulesGrain>(region).GetRulesAsync(), context))?.HoldRulesInForce()
+            : null;
+        var update = new RulesUpdate(body.ToRules(holdsInForce ?? HoldRules.Default), ApiKeyIdentity.NameOf(context.User));
         var result = await router.CallAsync(
             region, grains => grains.GetGrain<IRegionRulesGrain>(region).UpdateRulesAsync(update), context);
         return result.Outcome switch
@@ -81,6 +86,10 @@ public static class RegionRulesApi
             .Check(limits is null || limits.Monthly is > 0, "defaultLimits.monthly", "Required: a positive number of minor units.")
             .Check(body.BlockedMccs is { Length: <= MaxBlockedMccs } mccs && mccs.All(FieldRules.IsMcc), "blockedMccs",
                 $"Required: up to {MaxBlockedMccs} merchant category codes of four digits (ISO 18245); [] for none.")
-            .Check(body.Version is > 0, "version", "Required: the version the rules were read at.");
+            .Check(body.Version is > 0, "version", "Required: the version the rules were read at.")
+            .Check(body.HoldExpiry is null || IsoDuration.TryParse(body.HoldExpiry.Default, out _), "holdExpiry.default",
+                "Required in holdExpiry: an ISO 8601 duration of days, hours, minutes or seconds, e.g. P7D.")
+            .Check(body.HoldExpiry?.ByMcc is null || body.HoldExpiry.ByMcc.Values.All(period => IsoDuration.TryParse(period, out _)), "holdExpiry.byMcc",
+                "Merchant categories, each with an ISO 8601 duration of days, hours, minutes or seconds, e.g. { \"7011\": \"P31D\" }.");
     }
 }

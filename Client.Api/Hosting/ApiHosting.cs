@@ -27,6 +27,7 @@ public static class ApiHosting
         services.AddAccountRouting(builder.Configuration);
         services.AddLedgerAppends(builder.Configuration.GetConnectionString("Postgres"));
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
+        services.AddLoadShedding();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(problem.ProblemDetails.Status)));
         services.AddExceptionHandler<ExceptionProblems>();
@@ -56,6 +57,7 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLoadShedding();
         app.UseRequestBodyLimit(MaxRequestBodyBytes);
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -21,7 +21,7 @@ public static class ApiTelemetry
             TelemetrySignals.ConfiguredRegion(builder.Configuration),
             // The client side of grain calls: the span whose context travels to the silo with the call.
             ActivitySources: [ActivitySources.ApplicationGrainActivitySourceName],
-            Meters: [RoutingMetrics.MeterName],
+            Meters: [RoutingMetrics.MeterName, LoadShedding.MeterName],
             UntracedPaths: []));
     }
 }

@@ -38,7 +38,8 @@ public static class OpenApiExamples
     private const string Rules = """
         { "timeZone": "Europe/Paris", "resetHour": 3, "currency": "EUR", "maxPerPayment": 1000000,
           "defaultLimits": { "perPayment": 50000, "daily": 100000, "weekly": 300000, "monthly": 800000 },
-          "blockedMccs": ["7995"], "version": 4, "calendarChange": null }
+          "blockedMccs": ["7995"], "version": 4, "calendarChange": null,
+          "holdExpiry": { "default": "P7D", "byMcc": { "5542": "P1D", "7011": "P31D", "7512": "P31D" } }, "overCapturePercent": 10 }
         """;
 
     private const string ApiKey = """

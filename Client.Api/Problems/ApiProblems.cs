@@ -53,6 +53,11 @@ public static class ApiProblems
     public static ProblemHttpResult TimedOut(HttpContext context) => Unavailable(context,
         "The request did not complete in time and may or may not have taken effect. Retry with the same Idempotency-Key.");
 
+    /// <summary>Shed before it reached a grain: nothing of the request was recorded.</summary>
+    public static ProblemHttpResult Overloaded(HttpContext context) => Unavailable(context,
+        "The service is at its limit of requests in progress and did not start this one: nothing was recorded. Retry " +
+        "after the Retry-After delay with the same Idempotency-Key.");
+
     public static ProblemHttpResult PayloadTooLarge(long maxBytes) =>
         Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",
             $"Request bodies are limited to {maxBytes} bytes.");

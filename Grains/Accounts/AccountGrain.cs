@@ -20,7 +20,9 @@ namespace Payments.Accounts;
 /// answers once its row is durable; the grain is the commit's <see cref="IAccountJournal"/>: its state and ledger.
 /// </summary>
 /// <remarks>
-/// A snapshot is written from a copy of the state, outside the commit's turns: payments never wait for it.
+/// A snapshot is written from a copy of the state, outside the commit's turns: payments never wait for it. A busy
+/// account writes one every <see cref="SnapshotOptions.EveryRows"/> rows; the reminder writes one once the account is
+/// idle (no commit for half a period); deactivation writes the last one.
 /// </remarks>
 [Reentrant]
 public sealed class AccountGrain(
@@ -45,7 +47,11 @@ public sealed class AccountGrain(
     private GroupCommit _commits = null!;
     private long _snapshotSeq;
     private bool _snapshotting;
+    private Task _snapshotWrite = Task.CompletedTask;
     private bool _reminderActive;
+
+    /// <summary>When this activation last committed rows.</summary>
+    private DateTimeOffset _committedAt;
 
     /// <summary>When the snapshot reminder was last registered or ticked.</summary>
     private DateTimeOffset _reminderSeenAt;
@@ -74,6 +80,7 @@ public sealed class AccountGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.AccountDeactivated();
+        await _snapshotWrite;
         if (State.LastSeq > _snapshotSeq)
         {
             await SaveSnapshotAsync();
@@ -288,6 +295,12 @@ public sealed class AccountGrain(
         // The network's reference is the row's id: a resend finds the first row and replays it.
         var (outcome, entry) = await _commits.RecordAsync(request.NetworkReference, RequestFingerprint.Of(request),
             (account, stamp) => AccountDecisions.Advise(account, rules, stamp, request));
+        if (outcome == RecordOutcome.Created && State.Holds.TryGetValue(entry!.EntryId, out var hold) && hold.IsDue(Now()))
+        {
+            // Decided so long ago that its hold period is over: released at once, as the sweep would have at its expiry.
+            await ExpireDueHoldsAsync();
+        }
+
         return entry?.Change is AdviceRecorded { IsAuthorization: true }
             ? new(outcome, null, await ExistingAuthorizationAsync(entry.EntryId), null)
             : new(outcome, entry?.AsPayment(), null, null);
@@ -295,6 +308,8 @@ public sealed class AccountGrain(
 
     public async Task ExpireDueHoldsAsync()
     {
+        // The sweep read the hold from the ledger: another region's activation may have written it, so catch up first.
+        await _commits.InTurnAsync(() => ReadLedgerAsync(_commits.CatchUpAsync));
         if (State.Exists && State.Holds.Values.Any(h => h.IsDue(Now())))
         {
             // An empty request: its group starts with the releases that are due.
@@ -369,7 +384,13 @@ public sealed class AccountGrain(
         _reminderSeenAt = time.GetUtcNow();
         if (State.LastSeq > _snapshotSeq)
         {
-            await SaveSnapshotAsync();
+            // A busy account is left to its every-N-rows snapshot: a write per account and period was the largest
+            // background cost of a busy region (docs/benchmarks.md).
+            if (_reminderSeenAt - _committedAt >= snapshotOptions.Value.Period / 2)
+            {
+                await SaveSnapshotAsync();
+            }
+
             return;
         }
 
@@ -499,6 +520,13 @@ public sealed class AccountGrain(
     async Task IAccountJournal.CommittedAsync(IReadOnlyList<LedgerEntry> rows)
     {
         metrics.RecordGroup(rows.Count);
+        _committedAt = time.GetUtcNow();
+        if (State.LastSeq - _snapshotSeq >= snapshotOptions.Value.EveryRows && !_snapshotting)
+        {
+            // Not awaited: this runs in the account's turn, and payments never wait for a snapshot.
+            _snapshotWrite = SaveSnapshotAsync();
+        }
+
         await EnsureSnapshotReminderAsync();
     }
 

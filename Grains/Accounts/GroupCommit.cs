@@ -142,6 +142,12 @@ internal sealed class GroupCommit(IAccountJournal journal, int maxWaiting, ILogg
 
                 await CatchUpAsync();
             }
+            catch (LedgerOverloadedException)
+            {
+                // Refused before anything was written: memory still matches the ledger, and the account stays.
+                Answer(group, (RecordOutcome.Overloaded, null));
+                return;
+            }
             catch (Exception ex)
             {
                 journal.GiveUp(ex);

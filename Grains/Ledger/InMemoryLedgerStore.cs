@@ -10,7 +10,7 @@ namespace Payments.Ledger;
 /// Its feed is the order of the appends: each one is a transaction, made under the lock, so none can commit behind a
 /// reader.
 /// </summary>
-public sealed class InMemoryLedgerStore : ILedgerStore, IEventFeedStore, ILedgerAppends
+public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore, ILedgerAppends
 {
     private readonly Dictionary<string, AccountRows> _accounts = new(StringComparer.Ordinal);
     private readonly List<FeedRow> _feed = [];

@@ -15,6 +15,8 @@ namespace Payments.Ledger;
 /// A few writers run at once so that one slow commit does not stall the silo. An account never has two appends in
 /// flight (its grain awaits each one), so concurrent batches never reorder one account's rows.
 /// A batch closes at <see cref="MaxBatch"/> rows or earlier; an append is never split between batches.
+/// The queue is bounded (<see cref="MaxQueued"/> appends): past that an append is refused at once with
+/// <see cref="LedgerOverloadedException"/>, before anything is written, rather than waiting past its caller's deadline.
 /// The writer starts before every hosted service (the silo among them) and stops after all of them, whatever their
 /// order: the grains that the silo deactivates on a graceful shutdown still get their queued rows committed.
 /// </remarks>
@@ -24,24 +26,37 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
     private const int Writers = 4;
 
     /// <summary>
+    /// Appends that may wait for a writer: a few thousand rows, a few hundred milliseconds of commits at saturation,
+    /// well within the API's 2 s deadline. Each account has at most one append queued (its grain awaits it).
+    /// </summary>
+    public const int MaxQueued = 4096;
+
+    /// <summary>
     /// How long a batch's requests wait for its commit. A commit is never cancelled (<see cref="DurableCommit"/>); one
     /// that hangs (a primary cut off the network) is left to finish or fail on its own while its requests answer 503.
     /// </summary>
     private static readonly TimeSpan CommitPatience = TimeSpan.FromSeconds(5);
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
-        new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly Channel<PendingAppend> _queue = Channel.CreateBounded<PendingAppend>(
+        new BoundedChannelOptions(MaxQueued) { SingleWriter = false, SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
+    private volatile bool _stopped;
     private Task _writers = Task.CompletedTask;
 
     /// <summary>
     /// Queues one account's consecutive rows; true once all are durable, false when the seq or id of one of them is
-    /// already taken (then none is written).
+    /// already taken (then none is written). Fails at once with <see cref="LedgerOverloadedException"/> when the queue
+    /// is full.
     /// </summary>
     public Task<bool> AppendAsync(IReadOnlyList<LedgerEntry> entries)
     {
         var pending = new PendingAppend(entries);
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Completion.Task
-            : Task.FromException<bool>(new LedgerUnavailableException(new InvalidOperationException("The ledger writer is stopped.")));
+        if (_queue.Writer.TryWrite(pending))
+        {
+            return pending.Completion.Task;
+        }
+
+        return Task.FromException<bool>(_stopped
+            ? new LedgerUnavailableException(new InvalidOperationException("The ledger writer is stopped."))
+            : new LedgerOverloadedException());
     }
 
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -53,6 +68,7 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Queued appends still commit (their grains are waiting on them); nothing new is taken.
+        _stopped = true;
         _queue.Writer.TryComplete();
         await _writers.WaitAsync(cancellationToken);
     }
@@ -131,3 +147,6 @@ public sealed class LedgerWriter(ILedgerStore store, LedgerMetrics metrics, ILog
 
 /// <summary>The ledger could not make a row durable: the request it belongs to approved nothing.</summary>
 public sealed class LedgerUnavailableException(Exception inner) : Exception("The ledger is unavailable.", inner);
+
+/// <summary>The ledger writer's queue is full: the append was refused before anything was written.</summary>
+public sealed class LedgerOverloadedException() : Exception("The ledger writer's queue is full.");

@@ -17,6 +17,9 @@ namespace Payments.Regions;
 /// </remarks>
 public static class RulesRevision
 {
+    /// <summary>At most this many merchant categories with a hold period of their own.</summary>
+    public const int MaxHoldCategories = 1000;
+
     public static (RegionRules? Next, ValidationErrors? Errors) Apply(RegionRules current, RegionRules proposed, DateTimeOffset now)
     {
         var fields = Validate(proposed);
@@ -68,13 +71,39 @@ public static class RulesRevision
             fields["defaultLimits"] = ["Every limit must be a positive number of minor units."];
         }
 
-        if (rules.BlockedMccs.IsDefault || !rules.BlockedMccs.All(mcc => mcc is { Length: 4 } && mcc.All(char.IsAsciiDigit)))
+        if (rules.BlockedMccs.IsDefault || !rules.BlockedMccs.All(IsMcc))
         {
             fields["blockedMccs"] = ["Merchant category codes of four digits (ISO 18245)."];
         }
 
+        ValidateHolds(rules.HoldRulesInForce(), fields);
         return fields;
     }
+
+    private static void ValidateHolds(HoldRules holds, Dictionary<string, string[]> fields)
+    {
+        var range = $"{IsoDuration.Format(HoldRules.MinExpiry)} to {IsoDuration.Format(HoldRules.MaxExpiry)}";
+        if (!IsHoldPeriod(holds.DefaultExpiry))
+        {
+            fields["holdExpiry.default"] = [$"An ISO 8601 duration from {range}."];
+        }
+
+        var refused = holds.ExpiryByMcc.Where(p => !IsMcc(p.Key) || !IsHoldPeriod(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        if (refused.Count > 0 || holds.ExpiryByMcc.Count > MaxHoldCategories)
+        {
+            fields["holdExpiry.byMcc"] = [$"Up to {MaxHoldCategories} merchant categories of four digits (ISO 18245), each with a duration " +
+                $"from {range}; refused: {string.Join(", ", refused.Take(10))}."];
+        }
+
+        if (holds.OverCapturePercent is < 0 or > 100)
+        {
+            fields["overCapturePercent"] = ["A whole number of percent from 0 to 100."];
+        }
+    }
+
+    private static bool IsHoldPeriod(TimeSpan period) => period >= HoldRules.MinExpiry && period <= HoldRules.MaxExpiry;
+
+    private static bool IsMcc(string mcc) => mcc is { Length: 4 } && mcc.All(char.IsAsciiDigit);
 
     private static bool TryScheduleCalendar(
         RegionRules current, RegionRules proposed, DateTimeOffset now, out CalendarChange? change, out string refusal)

@@ -27,6 +27,9 @@ public sealed class RegionRulesApiTests(ApiFixture fixture)
         Assert.Contains("7995", rules["blockedMccs"]!.AsArray().Select(m => (string?)m));
         Assert.True((long?)rules["version"] >= 1);
         Assert.Null(rules["calendarChange"]);
+        Assert.Equal("P7D", (string?)rules["holdExpiry"]!["default"]);
+        Assert.NotNull(rules["holdExpiry"]!["byMcc"]!.AsObject());
+        Assert.Equal(0, (int?)rules["overCapturePercent"]);
     }
 
     [Fact]
@@ -76,6 +79,16 @@ public sealed class RegionRulesApiTests(ApiFixture fixture)
         { "blockedMccs", "[\"79a5\"]" },
         { "blockedMccs", "[\"79955\"]" },
         { "version", null },
+        { "holdExpiry.default", null },
+        { "holdExpiry.default", "\"P7\"" },
+        { "holdExpiry.default", "\"P1M\"" },
+        { "holdExpiry.default", "\"PT59S\"" },
+        { "holdExpiry.default", "\"P31DT1S\"" },
+        { "holdExpiry.byMcc", "{ \"7011\": \"P1Y\" }" },
+        { "holdExpiry.byMcc", "{ \"70a1\": \"P1D\" }" },
+        { "holdExpiry.byMcc", "{ \"7011\": \"P32D\" }" },
+        { "overCapturePercent", "-1" },
+        { "overCapturePercent", "101" },
     };
 
     [Theory]

@@ -23,7 +23,7 @@ public static class CompareCommand
         var startedAt = DateTimeOffset.UtcNow;
         var runId = "r" + startedAt.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         var machine = await MachineInfo.ReadAsync(settings.PaymentsDatabase);
-        var cpu = CpuMeter.FromArgument(settings.Processes);
+        var cpu = CpuMeter.FromArguments(settings.Processes, settings.Postmasters);
         var accounts = new AccountSet(runId, settings.Accounts, settings.ZipfExponent);
 
         var systems = new List<SystemResult>
@@ -40,7 +40,7 @@ public static class CompareCommand
             ? JsonDocument.Parse(await File.ReadAllTextAsync(path)).RootElement
             : null;
         var report = new BenchReport(runId, startedAt, machine, settings.MeasuredWhile, settings.Topology,
-            settings.Describe(accounts.HottestShare), settings.Command, systems, inProcess);
+            settings.Describe(accounts.HottestShare), settings.Command, systems, inProcess, settings.PeakPaymentsPerSecond);
         var markdown = MarkdownReport.Render(report);
         BenchmarkDocument.WriteSection(settings.Doc, markdown);
         JsonReport.Write(settings.Json, report);
@@ -83,7 +83,7 @@ public static class CompareCommand
             using var window = Window(system, scenario, recorder, cpu, settings, settings.Duration);
             var measured = await OpenLoop.RunAsync(api, mix, recorder, requestRate, window);
             scenarios.Add(new(system, scenario, string.Create(CultureInfo.InvariantCulture,
-                $"{paymentsPerSecond:N0} payments/s offered ({requestRate:N0} req/s)"), measured));
+                $"{paymentsPerSecond:N0} payments/s offered ({requestRate:N0} req/s)"), measured, paymentsPerSecond));
         }
 
         await OpenLoopAsync(BenchReport.OpenLoop, settings.OpenLoopPaymentsPerSecond);
@@ -102,6 +102,22 @@ public static class CompareCommand
             scenarios.Add(new(system, BenchReport.HotAccount, $"{settings.HotTerminals} terminals, 1 account", measured));
         }
 
+        // Last, so that what it leaves behind cannot disturb another scenario; only for Payments (the baseline has no
+        // shedding to show: it queues from 1,000 payments/s on).
+        OverloadMeasurement? overload = null;
+        if (system == BenchReport.Payments && settings.OverloadDuration > TimeSpan.Zero
+            && scenarios.Find(s => s.Scenario == BenchReport.ClosedLoop) is { } closed)
+        {
+            var saturation = closed.Measurement.RequestsPerSecond;
+            var plan = new OverloadPlan(saturation, saturation * settings.OverloadFactor,
+                settings.PeakPaymentsPerSecond / MixShares.Realistic.PaymentShare, settings.OverloadDuration, settings.OverloadAfter,
+                settings.Deadline);
+            // No warm-up: the system is warm, and the overload starts at once.
+            using var window = new MeasurementWindow($"{system} {BenchReport.OverloadScenario}", recorder, cpu, TimeSpan.Zero,
+                settings.OverloadDuration + settings.OverloadAfter);
+            overload = await Overload.RunAsync(api, mix, recorder, plan, window);
+        }
+
         Console.WriteLine($"[{system}] checking invariants in the ledger...");
         var checker = new InvariantChecker(database, dialect, runId);
         var invariants = await checker.CheckAsync(
@@ -111,7 +127,7 @@ public static class CompareCommand
             Console.WriteLine($"[{system}] {(invariant.Violations == 0 ? "holds" : "VIOLATED")}: {invariant.Invariant} ({invariant.Violations} violations; {invariant.Scope})");
         }
 
-        return new SystemResult(system, scenarios, invariants);
+        return new SystemResult(system, scenarios, invariants, overload);
     }
 
     private static MeasurementWindow Window(

@@ -26,7 +26,13 @@ public sealed record CompareSettings(
     string Topology,
     string Command,
     string? Processes,
-    ApiKeys Keys)
+    string? Postmasters,
+    ApiKeys Keys,
+    double PeakPaymentsPerSecond,
+    double OverloadFactor,
+    TimeSpan OverloadDuration,
+    TimeSpan OverloadAfter,
+    TimeSpan Deadline)
 {
     public static CompareSettings From(Arguments args) => new(
         new Uri(args.RequiredText("payments")),
@@ -50,7 +56,14 @@ public sealed record CompareSettings(
         args.Text("topology", "as started by scripts/bench.sh."),
         args.Text("command", "scripts/bench.sh"),
         args.OptionalText("processes"),
-        new ApiKeys(args.Text("admin-key", ApiKeys.Dev.Admin), args.Text("terminal-key", ApiKeys.Dev.Terminal)));
+        args.OptionalText("postmasters"),
+        new ApiKeys(args.Text("admin-key", ApiKeys.Dev.Admin), args.Text("terminal-key", ApiKeys.Dev.Terminal)),
+        args.Double("peak-rate", 1_500),
+        args.Double("overload-factor", 2),
+        args.Seconds("overload-duration", 60),
+        args.Seconds("overload-after", 20),
+        // The API's deadline for a grain call (Payments:Routing:CallTimeout), after which it answers 503 itself.
+        args.Seconds("deadline", 2));
 
     private string Lighter() => LighterOpenLoopRates.Count == 0
         ? ""
@@ -68,6 +81,10 @@ public sealed record CompareSettings(
             $"Hot account: {HotTerminals} terminals paying one account. Each scenario: {WarmUp.TotalSeconds:0} s warm-up, then"),
         string.Create(CultureInfo.InvariantCulture,
             $"{Duration.TotalSeconds:0} s measured ({HotDuration.TotalSeconds:0} s for the hot account)."),
+        OverloadDuration > TimeSpan.Zero
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Overload (Payments): {OverloadFactor:0.#}× the closed loop's requests per second offered for {OverloadDuration.TotalSeconds:0} s, then {PeakPaymentsPerSecond:N0} payments/s for {OverloadAfter.TotalSeconds:0} s.")
+            : "",
         string.Create(CultureInfo.InvariantCulture,
             $"Each system's first scenario warms up {ProcessWarmUp.TotalSeconds:0} s longer, until the runtime has compiled its hot code for good, as in a process that has served for hours."));
 }

@@ -6,6 +6,12 @@ namespace Payments.LoadGen.Http;
 /// <param name="NewApproval">Approved now, not replayed: the durable approvals the throughput counts.</param>
 public readonly record struct Answer(string Label, bool Approved, bool NewApproval, bool Replayed)
 {
+    /// <summary>Added to the label of a 503 or 429 that did not say when to retry.</summary>
+    public const string NoRetryAfter = " without Retry-After";
+
+    /// <summary>The answer of a request shed under load, as the contract wants it: 503 unavailable with Retry-After.</summary>
+    public const string Shed = "error: 503 unavailable";
+
     public bool IsError => Label.StartsWith("error", StringComparison.Ordinal);
 
     public static Answer Error(string what) => new($"error: {what}", false, false, false);

@@ -91,7 +91,7 @@ public sealed class ApiClient : IDisposable
                 HttpStatusCode.Created => Decision(content, replayed: false),
                 HttpStatusCode.OK when successLabel is not null => new Answer($"{successLabel} replayed", false, false, true),
                 HttpStatusCode.OK => Decision(content, replayed: true),
-                _ => Answer.Error(ProblemLabel(response.StatusCode, content)),
+                _ => Answer.Error(ProblemLabel(response, content)),
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -109,7 +109,7 @@ public sealed class ApiClient : IDisposable
             var content = await response.Content.ReadAsByteArrayAsync();
             return response.StatusCode == HttpStatusCode.OK
                 ? new Answer("read", false, false, false)
-                : Answer.Error(ProblemLabel(response.StatusCode, content));
+                : Answer.Error(ProblemLabel(response, content));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -165,8 +165,10 @@ public sealed class ApiClient : IDisposable
         return new Answer(replayed ? $"replayed ({label})" : label, approved, approved && !replayed, replayed);
     }
 
-    private static string ProblemLabel(HttpStatusCode status, byte[] content)
+    /// <summary>"503 unavailable": the status and the problem's code; a 503 or 429 without Retry-After says so.</summary>
+    private static string ProblemLabel(HttpResponseMessage response, byte[] content)
     {
+        var status = response.StatusCode;
         var code = "";
         try
         {
@@ -181,6 +183,8 @@ public sealed class ApiClient : IDisposable
             // Not a problem document (a proxy's page, an empty body): the status alone says enough.
         }
 
-        return $"{(int)status}{code}";
+        var retryAfter = status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
+            || response.Headers.RetryAfter is not null;
+        return $"{(int)status}{code}{(retryAfter ? "" : Answer.NoRetryAfter)}";
     }
 }

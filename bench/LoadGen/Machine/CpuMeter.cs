@@ -5,25 +5,34 @@ namespace Payments.LoadGen.Machine;
 
 /// <summary>
 /// Cores used per process group between two instants, from /proc (Linux): the load generator itself, the processes
-/// named on the command line, every PostgreSQL backend, and the whole machine. This is the cheapest profile there is:
-/// it says who the cores went to during a measured window.
+/// named on the command line, PostgreSQL, and the whole machine. This is the cheapest profile there is: it says who
+/// the cores went to during a measured window.
 /// </summary>
-public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
+/// <remarks>
+/// PostgreSQL is the benchmark's own servers when their postmasters are named (each postmaster and the processes it
+/// started: the primary's backends and the standby's WAL receiver and startup process), else every process named
+/// postgres on the machine, which on a shared machine includes other instances.
+/// </remarks>
+public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes, IReadOnlySet<int> postmasters)
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
     private const string Machine = "whole machine";
 
-    public static CpuMeter FromArgument(string? namedPids) => new(
+    public static CpuMeter FromArguments(string? namedPids, string? postmasterPids) => new(
         (namedPids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(pair => pair.Split('='))
-            .ToDictionary(pair => pair[0], pair => int.Parse(pair[1], CultureInfo.InvariantCulture), StringComparer.Ordinal));
+            .ToDictionary(pair => pair[0], pair => int.Parse(pair[1], CultureInfo.InvariantCulture), StringComparer.Ordinal),
+        (postmasterPids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pid => int.Parse(pid, CultureInfo.InvariantCulture)).ToHashSet());
+
+    private string PostgresLabel => postmasters.Count == 0 ? "postgresql (all backends)" : "postgresql (primary and standby)";
 
     public CpuSnapshot Take()
     {
         var ticks = new Dictionary<string, long>(StringComparer.Ordinal)
         {
             ["load generator"] = ProcessTicks(Environment.ProcessId),
-            ["postgresql (all backends)"] = PostgresTicks(),
+            [PostgresLabel] = PostgresTicks(),
             [Machine] = MachineBusyTicks(),
         };
         foreach (var (name, pid) in processes)
@@ -44,22 +53,27 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
             StringComparer.Ordinal);
     }
 
-    private static long ProcessTicks(int pid)
+    private static long ProcessTicks(int pid) => StatFields(pid) is { } fields ? Ticks(fields) : 0;
+
+    /// <summary>The fields of /proc/pid/stat after the command name (which may hold spaces); null once the process is gone.</summary>
+    private static string[]? StatFields(int pid)
     {
         try
         {
-            // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)
         {
-            return 0;
+            return null;
         }
     }
 
-    private static long PostgresTicks()
+    // utime and stime are the 12th and 13th fields after the command name; the parent's pid is the 2nd.
+    private static long Ticks(string[] fields) =>
+        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+
+    private long PostgresTicks()
     {
         var total = 0L;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -72,9 +86,15 @@ public sealed class CpuMeter(IReadOnlyDictionary<string, int> processes)
 
             try
             {
-                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() == "postgres")
+                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "postgres" || StatFields(pid) is not { } fields)
                 {
-                    total += ProcessTicks(pid);
+                    continue;
+                }
+
+                if (postmasters.Count == 0 || postmasters.Contains(pid)
+                    || postmasters.Contains(int.Parse(fields[1], CultureInfo.InvariantCulture)))
+                {
+                    total += Ticks(fields);
                 }
             }
             catch (IOException)

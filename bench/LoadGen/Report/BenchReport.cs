@@ -5,11 +5,13 @@ using Payments.LoadGen.Running;
 
 namespace Payments.LoadGen.Report;
 
-/// <summary>One scenario against one system.</summary>
-public sealed record ScenarioResult(string System, string Scenario, string Load, Measurement Measurement);
+/// <summary>One scenario against one system; an open loop says the payments per second it offered.</summary>
+public sealed record ScenarioResult(string System, string Scenario, string Load, Measurement Measurement, double? OfferedPaymentsPerSecond = null);
 
 /// <summary>Everything measured against one system, and its invariants afterwards.</summary>
-public sealed record SystemResult(string System, IReadOnlyList<ScenarioResult> Scenarios, IReadOnlyList<InvariantResult> Invariants)
+/// <param name="Overload">The overload scenario, when it ran (Payments only).</param>
+public sealed record SystemResult(
+    string System, IReadOnlyList<ScenarioResult> Scenarios, IReadOnlyList<InvariantResult> Invariants, OverloadMeasurement? Overload)
 {
     public ScenarioResult? Find(string scenario) => Scenarios.FirstOrDefault(s => s.Scenario == scenario);
 }
@@ -25,17 +27,25 @@ public sealed record BenchReport(
     string Workload,
     string Command,
     IReadOnlyList<SystemResult> Systems,
-    JsonElement? InProcess)
+    JsonElement? InProcess,
+    double PeakPaymentsPerSecond)
 {
     public const string ClosedLoop = "closed loop";
     public const string OpenLoop = "open loop";
     public const string LighterOpenLoop = "open loop, lighter";
     public const string HotAccount = "hot account";
+    public const string OverloadScenario = "overload";
     public const string Payments = "Payments";
     public const string Baseline = "Baseline";
 
     public ScenarioResult? Find(string system, string scenario) =>
         Systems.FirstOrDefault(s => s.System == system)?.Find(scenario);
+
+    /// <summary>Payments' open loop at the region's peak rate, where #16's latency targets are judged.</summary>
+    public ScenarioResult? AtPeak() => Systems.FirstOrDefault(s => s.System == Payments)?.Scenarios
+        .FirstOrDefault(s => s.OfferedPaymentsPerSecond == PeakPaymentsPerSecond);
+
+    public OverloadMeasurement? Overload => Systems.FirstOrDefault(s => s.System == Payments)?.Overload;
 
     public bool InvariantsHold => Systems.All(s => s.Invariants.All(i => i.Violations == 0));
 }

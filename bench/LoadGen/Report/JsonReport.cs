@@ -40,6 +40,19 @@ public static class JsonReport
                 Mix = s.Measurement.Counts.Labels,
                 s.Measurement.CoresUsed,
             }),
+            Overload = report.Overload is { } overload
+                ? new
+                {
+                    overload.Plan,
+                    Phases = new[] { overload.During, overload.After }.Select(phase => new
+                    {
+                        phase.Name, phase.OfferedPerSecond, phase.Requests, phase.Approved, phase.Shed, phase.ShedWithoutRetryAfter,
+                        phase.OtherErrors, phase.OverDeadline, phase.MaxLatencyMs, P99 = phase.LatencyMs(99), Mix = phase.Labels,
+                    }),
+                    P99BySecondAfter = Enumerable.Range(0, overload.AfterBySecond.Count).Select(overload.P99Ms),
+                    overload.CoresUsed,
+                }
+                : null,
             Invariants = report.Systems.ToDictionary(s => s.System, s => s.Invariants),
             report.InProcess,
         };

@@ -46,13 +46,25 @@ public static class MarkdownReport
         Line(text);
         Line(text, "Cores used during each measured window, from /proc (1.00 = one core busy all the time), and in brackets " +
             "the CPU time per request in microseconds, which depends less on what else runs. \"whole machine\" includes " +
-            "everything else running on it; PostgreSQL is every backend of the shared server.");
+            "everything else running on it; PostgreSQL is the benchmark's primary and standby (every postgres process of " +
+            "the machine when the load generator was not told their postmasters).");
         Line(text);
         var groups = report.Systems.SelectMany(s => s.Scenarios).SelectMany(s => s.Measurement.CoresUsed.Keys)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         Table(text, ["Scenario", "System", .. groups],
             report.Systems.SelectMany(s => s.Scenarios).Select(s => new[] { s.Scenario, s.System }
                 .Concat(groups.Select(g => s.Measurement.CoresUsed.TryGetValue(g, out var cores) ? Cores(cores, s.Measurement) : "")).ToArray()));
+
+        Line(text, "CPU time of the API, the silos and PostgreSQL per approved payment (#16's target: at most 150 µs):");
+        Line(text);
+        Table(text, ["Scenario", "System", "µs per approved payment"], report.Systems.SelectMany(s => s.Scenarios)
+            .Where(s => Targets.CpuPerApprovalMicros(s.Measurement) is not null)
+            .Select(s => new[] { s.Scenario, s.System, N(Targets.CpuPerApprovalMicros(s.Measurement)!.Value) }));
+
+        if (report.Overload is { } overload)
+        {
+            Overload(text, overload);
+        }
 
         Line(text, $"### Decision mix ({BenchReport.ClosedLoop})");
         Line(text);
@@ -76,6 +88,38 @@ public static class MarkdownReport
         }
 
         return text.ToString();
+    }
+
+    private static void Overload(StringBuilder text, Running.OverloadMeasurement overload)
+    {
+        var plan = overload.Plan;
+        Line(text, "### Overload (Payments)");
+        Line(text);
+        Line(text, string.Create(CultureInfo.InvariantCulture,
+            $"The closed loop served {plan.SaturationRate:N0} requests/s; twice that ({plan.OverloadRate:N0}/s) was offered for " +
+            $"{plan.OverloadFor.TotalSeconds:0} s, then {plan.NormalRate:N0}/s (the region's peak) for {plan.After.TotalSeconds:0} s. " +
+            $"Latency counts from the instant each request was due; \"late\" is an answer (of any request) after the API's " +
+            $"deadline of {plan.Deadline.TotalSeconds:0.#} s; \"shed\" is 503 unavailable with Retry-After."));
+        Line(text);
+        Table(text, ["Phase", "Offered req/s", "Answered/s", "Approved/s", "Shed", "503 without Retry-After", "Other errors", "Late",
+                "p50", "p99", "max (any request)"],
+            new[] { overload.During, overload.After }.Select(phase => new[]
+            {
+                phase.Name, N(phase.OfferedPerSecond), N(phase.Requests / phase.Duration.TotalSeconds), N(phase.Approved / phase.Duration.TotalSeconds),
+                N(phase.Shed), N(phase.ShedWithoutRetryAfter), N(phase.OtherErrors), N(phase.OverDeadline),
+                Ms(phase.LatencyMs(50)), Ms(phase.LatencyMs(99)), Ms(phase.MaxLatencyMs),
+            }));
+        Line(text, "Payment p99 (ms) of each second after the overload: " + string.Join(", ",
+            Enumerable.Range(0, Math.Min(10, overload.AfterBySecond.Count)).Select(second => Ms(overload.P99Ms(second)))) + ".");
+        Line(text);
+        var errors = overload.During.Labels.Concat(overload.After.Labels)
+            .Where(pair => pair.Key.StartsWith("error", StringComparison.Ordinal) && pair.Key != Http.Answer.Shed)
+            .GroupBy(pair => pair.Key, StringComparer.Ordinal).Select(group => $"{group.Key} × {group.Sum(pair => pair.Value):N0}").ToList();
+        if (errors.Count > 0)
+        {
+            Line(text, "Other answers than shedding: " + string.Join(", ", errors) + ".");
+            Line(text);
+        }
     }
 
     private static void Ratios(StringBuilder text, BenchReport report)

@@ -19,45 +19,54 @@ public static class OpenLoop
     public static async Task<Measurement> RunAsync(
         ApiClient api, OperationMix mix, RunRecorder recorder, double requestsPerSecond, MeasurementWindow window)
     {
+        var watching = window.WatchAsync();
+        await PaceAsync(api, mix, RateSchedule.Constant(requestsPerSecond), window,
+            (operation, answer, intended) => recorder.Record(operation, answer, intended));
+        return await watching;
+    }
+
+    /// <summary>
+    /// Sends the mix at the schedule's rates until <paramref name="window"/> stops, hands every answer to
+    /// <paramref name="answered"/> with the timestamp at which its request was due, then waits (up to the drain timeout)
+    /// for the requests still in flight.
+    /// </summary>
+    public static async Task PaceAsync(
+        ApiClient api, OperationMix mix, RateSchedule schedule, MeasurementWindow window, Action<Operation, Answer, long> answered)
+    {
         // Not disposed: a request still in flight after the drain timeout releases its slot later.
         var slots = new SemaphoreSlim(MaxInFlight);
         var random = new Random(7);
-        var watching = window.WatchAsync();
         var start = Stopwatch.GetTimestamp();
-        var ticksPerRequest = Stopwatch.Frequency / requestsPerSecond;
         var sent = 0L;
         while (!window.Stopping.IsCancellationRequested)
         {
-            var due = (long)((Stopwatch.GetTimestamp() - start) / ticksPerRequest);
+            var due = schedule.DueBy(Stopwatch.GetElapsedTime(start).TotalSeconds);
             for (; sent < due && !window.Stopping.IsCancellationRequested; sent++)
             {
                 await slots.WaitAsync();
                 var operation = mix.Next(random);
-                var intended = start + (long)(sent * ticksPerRequest);
+                var intended = start + (long)(schedule.DueSeconds(sent) * Stopwatch.Frequency);
                 window.RequestSent();
-                _ = SendAsync(api, operation, intended, recorder, window, slots);
+                _ = SendAsync(api, operation, intended, answered, window, slots);
             }
 
             await Task.Delay(1);
         }
 
-        var measurement = await watching;
         var drained = Stopwatch.StartNew();
         while (window.InFlight > 0 && drained.Elapsed < DrainTimeout)
         {
             await Task.Delay(50);
         }
-
-        return measurement;
     }
 
     private static async Task SendAsync(
-        ApiClient api, Operation operation, long intended, RunRecorder recorder, MeasurementWindow window, SemaphoreSlim slots)
+        ApiClient api, Operation operation, long intended, Action<Operation, Answer, long> answered, MeasurementWindow window,
+        SemaphoreSlim slots)
     {
         try
         {
-            var answer = await api.SendAsync(operation);
-            recorder.Record(operation, answer, intended);
+            answered(operation, await api.SendAsync(operation), intended);
         }
         finally
         {

@@ -2,10 +2,12 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Api.Hosting;
 
 namespace Payments.Api.Tests;
 
-/// <summary>What protects the API before any handler runs: body size, per-key rate, request time, unknown routes.</summary>
+/// <summary>What protects the API before any handler runs: body size, per-key rate, concurrency, request time, unknown routes.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class EdgeLimitsTests(ApiFixture fixture)
 {
@@ -88,6 +90,34 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
         var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.Contains("did not complete in time", (string?)problem["detail"]);
         Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Past_the_concurrency_limit_a_payment_is_shed_with_retry_after_and_records_nothing()
+    {
+        using var narrow = fixture.Factory.WithWebHostBuilder(web => web.UseSetting("Payments:LoadShedding:MaxConcurrentRequests", "1"));
+        var admin = Client(narrow, ApiFixture.AdminKey);
+        var terminal = Client(narrow, ApiFixture.TerminalKey);
+        var accountId = await admin.CreateAccountAsync();
+        var shedding = narrow.Services.GetRequiredService<LoadShedding>();
+        // A read whose account takes seconds to activate holds the only place.
+        var slow = admin.GetAsync($"/v1/accounts/{SlowAccountsLedger.Prefix}{Guid.NewGuid():N}");
+        for (var waited = 0; shedding.InProgress == 0 && waited < 500; waited++)
+        {
+            await Task.Delay(10);
+        }
+
+        var shed = await terminal.PayAsync(accountId, 100, "shed-1");
+        var ready = await admin.GetAsync("/health/ready");
+        await slow;
+        var retried = await terminal.PayAsync(accountId, 100, "shed-1");
+
+        var problem = await shed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Contains("nothing was recorded", (string?)problem["detail"]);
+        Assert.NotNull(shed.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(2, (long?)(await admin.GetAccountAsync(accountId))["version"]);
     }
 
     [Fact]

@@ -46,6 +46,24 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_full_ledger_writer_answers_overloaded_and_the_account_goes_on_without_reloading()
+    {
+        var commits = NewCommits(maxWaiting: 100);
+        _journal.WriterFull = true;
+        var refused = await Pay(commits, 100, "k1");
+        _journal.WriterFull = false;
+
+        // The test journal throws if the account gives up (deactivates); the same key is free for the retry.
+        var retried = await Pay(commits, 100, "k1");
+
+        Assert.Equal(RecordOutcome.Overloaded, refused.Outcome);
+        Assert.Null(refused.Entry);
+        Assert.Equal(RecordOutcome.Created, retried.Outcome);
+        Assert.Equal(10_000 - 100, _journal.State.Balance);
+        Assert.Equal(2, _journal.State.LastSeq);
+    }
+
+    [Fact]
     public async Task A_refused_group_replays_the_keys_found_in_one_lookup_and_decides_the_rest_again_on_top()
     {
         var commits = NewCommits(maxWaiting: 100);

@@ -94,9 +94,7 @@ public sealed class DeactivationTests(ClusterFixture cluster) : IClassFixture<Cl
 
     private async Task<AccountState> ReadSnapshotAsync(IAccountGrain account)
     {
-        var storage = cluster.SiloServices.GetRequiredKeyedService<IGrainStorage>("accounts");
-        var state = new GrainState<AccountState>();
-        await storage.ReadStateAsync("account", account.GetGrainId(), state);
+        var state = await cluster.ReadSnapshotAsync(account);
         Assert.True(state.RecordExists);
         Assert.NotNull(state.State);
         return state.State;

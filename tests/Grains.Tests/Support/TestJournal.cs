@@ -41,6 +41,9 @@ internal sealed class TestJournal : IAccountJournal
 
     public List<int> Lookups { get; } = [];
 
+    /// <summary>While true, appends fail as the silo's ledger writer does when its queue is full.</summary>
+    public bool WriterFull { get; set; }
+
     /// <summary>From now on appends wait until <see cref="Release"/>.</summary>
     public void Hold() => _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -55,6 +58,11 @@ internal sealed class TestJournal : IAccountJournal
     public async Task<bool> AppendAsync(IReadOnlyList<LedgerEntry> rows)
     {
         Appends.Add(rows.Count);
+        if (WriterFull)
+        {
+            throw new LedgerOverloadedException();
+        }
+
         await _gate.Task;
         return (await Ledger.AppendAsync(rows, CancellationToken.None)).All(appended => appended);
     }
