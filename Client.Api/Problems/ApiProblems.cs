@@ -31,6 +31,10 @@ public static class ApiProblems
         Create(StatusCodes.Status404NotFound, ProblemCodes.AuthorizationNotFound, "Authorization not found.",
             $"Account '{accountId}' has no authorization with this id.");
 
+    public static ProblemHttpResult PaymentNotFound(string accountId, string paymentId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
+            $"No payment '{paymentId}' on account '{accountId}'.");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.", detail);
 

@@ -24,7 +24,7 @@ public static class ProblemCatalog
             or ProblemCodes.AuthorizationNotPending => StatusCodes.Status409Conflict,
         ProblemCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ProblemCodes.IdempotencyKeyReused or ProblemCodes.CaptureExceedsAuthorization
-            or ProblemCodes.ReversalExceedsHold => StatusCodes.Status422UnprocessableEntity,
+            or ProblemCodes.ReversalExceedsHold or ProblemCodes.RefundExceedsPayment => StatusCodes.Status422UnprocessableEntity,
         ProblemCodes.RateLimited => StatusCodes.Status429TooManyRequests,
         ProblemCodes.InternalError => StatusCodes.Status500InternalServerError,
         ProblemCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
