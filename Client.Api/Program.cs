@@ -17,6 +17,7 @@ app.MapOperationsApi();
 app.MapAccountsApi();
 app.MapPaymentsApi();
 app.MapAuthorizationsApi();
+app.MapRefundsApi();
 app.MapDepositsApi();
 app.MapApiKeysApi();
 app.MapRegionsApi();

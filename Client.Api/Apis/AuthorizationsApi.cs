@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Api.Problems;
 using Payments.Api.Routing;
@@ -7,7 +9,7 @@ using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
 
-/// <summary>Authorizations (holds) and what follows them: read one, capture it, reverse it.</summary>
+/// <summary>Authorizations (holds) and what follows them: list and read them, increment, capture and reverse one.</summary>
 public static class AuthorizationsApi
 {
     public static IEndpointRouteBuilder MapAuthorizationsApi(this IEndpointRouteBuilder app)
@@ -16,8 +18,13 @@ public static class AuthorizationsApi
         authorizations.MapPost("/", AuthorizeAsync).WithName("CreateAuthorization")
             .WithSummary("Approve or decline an authorization: a hold on the account's money").RequireAuthorization(Roles.TerminalPolicy)
             .DeduplicatesByIdempotencyKey();
+        authorizations.MapGet("/", ListAsync).WithName("ListAuthorizations")
+            .WithSummary("An account's authorizations as of now, newest first, by status").RequireAuthorization(Roles.AccountReaderPolicy);
         authorizations.MapGet("/{authorizationId}", GetAsync).WithName("GetAuthorization")
             .WithSummary("One authorization as of now").RequireAuthorization(Roles.AnyRolePolicy);
+        authorizations.MapPost("/{authorizationId}/increments", IncrementAsync).WithName("CreateIncrement")
+            .WithSummary("More money on a pending authorization's hold").RequireAuthorization(Roles.TerminalPolicy)
+            .DeduplicatesByIdempotencyKey();
         authorizations.MapPost("/{authorizationId}/captures", CaptureAsync).WithName("CreateCapture")
             .WithSummary("Capture (clear) part or all of an authorization").RequireAuthorization(Roles.TerminalOrNetworkPolicy)
             .DeduplicatesByIdempotencyKey();
@@ -57,14 +64,59 @@ public static class AuthorizationsApi
             : ApiProblems.AuthorizationNotFound(accountId);
     }
 
-    public static Task<Results<Created<CaptureRecord>, Ok<CaptureRecord>, ProblemHttpResult>> CaptureAsync(
-        string accountId, string authorizationId, CaptureBody body, AccountRouter router, HttpContext context) =>
-        OnAuthorizationAsync(accountId, authorizationId, body.Check(), router, context, "capture authorizations",
+    public static async Task<Results<Ok<AuthorizationListResponse>, ProblemHttpResult>> ListAsync(
+        string accountId, AccountRouter router, HttpContext context)
+    {
+        var (limit, beforeSeq, badPage) = RequestContext.Page(context.Request, PaymentsApi.DefaultPageSize, PaymentsApi.MaxPageSize);
+        var (statusText, badStatus) = RequestContext.SingleQuery(context.Request, "status");
+        if ((badPage ?? badStatus ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        AuthorizationStatus? status = null;
+        if (statusText is not null)
+        {
+            if (!StatusNames.TryGetValue(statusText, out var named))
+            {
+                return ApiProblems.Validation("status", $"One of {string.Join(", ", StatusNames.Keys)}.");
+            }
+
+            status = named;
+        }
+
+        var page = await router.CallAccountAsync(accountId, account => account.ListAuthorizationsAsync(status, limit, beforeSeq), context);
+        return page is null
+            ? ApiProblems.AccountNotFound(accountId)
+            : TypedResults.Ok(new AuthorizationListResponse(page.Items, page.NextBeforeSeq?.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    public static Task<Results<Created<IncrementRecord>, Ok<IncrementRecord>, ProblemHttpResult>> IncrementAsync(
+        string accountId, string authorizationId, IncrementBody body, AccountRouter router, HttpContext context) =>
+        OnAuthorizationAsync(accountId, authorizationId, body.Check(), router, context, "increment authorizations",
             async (account, key) =>
             {
-                var result = await account.CaptureAsync(new CaptureRequest(authorizationId, body.Amount!.Value, body.Final ?? false, key));
+                var result = await account.IncrementAsync(new IncrementRequest(authorizationId, body.Amount!.Value, key));
+                return (result.Outcome, result.Increment, result.Errors);
+            });
+
+    public static async Task<Results<Created<CaptureRecord>, Ok<CaptureRecord>, ProblemHttpResult>> CaptureAsync(
+        string accountId, string authorizationId, CaptureBody body, AccountRouter router, HttpContext context)
+    {
+        // A forced capture is the network's clearing, posted whatever the cap: no terminal may send one.
+        if (body.Force == true && !context.User.IsInRole(Roles.Network))
+        {
+            return ApiProblems.Forbidden("Only the network's key may force a capture.");
+        }
+
+        return await OnAuthorizationAsync(accountId, authorizationId, body.Check(), router, context, "capture authorizations",
+            async (account, key) =>
+            {
+                var result = await account.CaptureAsync(
+                    new CaptureRequest(authorizationId, body.Amount!.Value, body.Final ?? false, key, body.Force ?? false));
                 return (result.Outcome, result.Capture, result.Errors);
             });
+    }
 
     public static Task<Results<Created<ReversalRecord>, Ok<ReversalRecord>, ProblemHttpResult>> ReverseAsync(
         string accountId, string authorizationId, ReversalBody body, AccountRouter router, HttpContext context) =>
@@ -108,6 +160,10 @@ public static class AuthorizationsApi
         var (outcome, record, refusal) = await router.CallAccountAsync(accountId, account => call(account, key), context);
         return await RecordAnswers.ToHttpAsync(outcome, record, refusal, accountId, context, _ => Location(accountId, authorizationId));
     }
+
+    /// <summary>The statuses a list may be filtered by, as the contract spells them.</summary>
+    private static readonly FrozenDictionary<string, AuthorizationStatus> StatusNames = Enum.GetValues<AuthorizationStatus>()
+        .ToFrozenDictionary(status => ContractEnumConverter.NameOf(status), StringComparer.Ordinal);
 
     private static string Location(string accountId, string authorizationId) =>
         $"/v1/accounts/{accountId}/authorizations/{Uri.EscapeDataString(authorizationId)}";

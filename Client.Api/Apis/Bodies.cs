@@ -34,10 +34,26 @@ public sealed record PaymentBody(long? Amount, string? Currency, string? Merchan
         Check() is { Any: true } errors ? ApiProblems.Validation(errors.Fields) : MerchantScope.Refuse(context, Merchant!, what);
 }
 
-/// <summary><c>POST …/authorizations/{authorizationId}/captures</c>: <c>final</c> releases what is still held.</summary>
-public sealed record CaptureBody(long? Amount, bool? Final)
+/// <summary>
+/// <c>POST …/authorizations/{authorizationId}/captures</c>: <c>final</c> releases what is still held; <c>force</c>
+/// (the network's key only) posts it whatever the cap.
+/// </summary>
+public sealed record CaptureBody(long? Amount, bool? Final, bool? Force)
 {
     public Errors Check() => new Errors().Check(Amount is > 0, "amount", "Required, a positive number of minor units.");
+}
+
+/// <summary><c>POST …/authorizations/{authorizationId}/increments</c>: more money on the hold.</summary>
+public sealed record IncrementBody(long? Amount)
+{
+    public Errors Check() => new Errors().Check(Amount is > 0, "amount", "Required, a positive number of minor units.");
+}
+
+/// <summary><c>POST /v1/accounts/{accountId}/refunds</c>: <c>paymentId</c>, optional, names a payment or a capture of the account.</summary>
+public sealed record RefundBody(long? Amount, string? Currency, string? Merchant, string? Mcc, string? PaymentId)
+{
+    public Errors Check() => new PaymentBody(Amount, Currency, Merchant, Mcc).Check()
+        .Check(PaymentId is null || FieldRules.IsRecordId(PaymentId), "paymentId", "1 to 128 printable ASCII characters, or absent.");
 }
 
 /// <summary><c>POST …/authorizations/{authorizationId}/reversals</c>: without an amount, everything still held.</summary>
@@ -51,6 +67,9 @@ public sealed record DepositBody(long? Amount, string? Currency, string? Referen
 
 /// <summary>A page of payments, newest first; <c>next</c> is the cursor of the following page.</summary>
 public sealed record PaymentListResponse(IReadOnlyList<PaymentRecord> Items, string? Next);
+
+/// <summary>A page of authorizations as of now, newest first; <c>next</c> is the cursor of the following page.</summary>
+public sealed record AuthorizationListResponse(IReadOnlyList<AuthorizationRecord> Items, string? Next);
 
 /// <summary><c>POST /v1/api-keys</c>: a terminal key may be scoped to one merchant.</summary>
 public sealed record CreateApiKeyBody(string? Name, string? Role, string? Merchant);

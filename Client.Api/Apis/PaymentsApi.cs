@@ -13,8 +13,8 @@ namespace Payments.Api.Apis;
 /// <summary>Payments (debits): decide one, list an account's, read one.</summary>
 public static class PaymentsApi
 {
-    private const int DefaultPageSize = 50;
-    private const int MaxPageSize = 200;
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
 
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
@@ -47,28 +47,10 @@ public static class PaymentsApi
     public static async Task<Results<Ok<PaymentListResponse>, ProblemHttpResult>> ListAsync(
         string accountId, AccountRouter router, HttpContext context)
     {
-        var (limit, badLimit) = RequestContext.SingleQuery(context.Request, "limit");
-        var (before, badBefore) = RequestContext.SingleQuery(context.Request, "before");
-        if ((badLimit ?? badBefore ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
+        var (pageSize, beforeSeq, badPage) = RequestContext.Page(context.Request, DefaultPageSize, MaxPageSize);
+        if ((badPage ?? RequestContext.CheckAccountId(accountId)) is { } invalid)
         {
             return invalid;
-        }
-
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
-        {
-            return ApiProblems.Validation("limit", $"A whole number between 1 and {MaxPageSize}.");
-        }
-
-        long? beforeSeq = null;
-        if (before is not null)
-        {
-            if (!long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq <= 0)
-            {
-                return ApiProblems.Validation("before", "A cursor returned as 'next' by a previous page.");
-            }
-
-            beforeSeq = seq;
         }
 
         var page = await router.CallAccountAsync(accountId, account => account.ListPaymentsAsync(pageSize, beforeSeq), context);
@@ -94,7 +76,6 @@ public static class PaymentsApi
         return await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), context) is { } payment
             && MerchantScope.Allows(context, payment.Merchant)
             ? TypedResults.Ok(payment)
-            : ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
-                $"No payment '{paymentId}' on account '{accountId}'.");
+            : ApiProblems.PaymentNotFound(accountId, paymentId);
     }
 }

@@ -51,6 +51,12 @@ public static class RecordAnswers
             case RecordOutcome.ReversalExceedsHold:
                 return ApiProblems.Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ReversalExceedsHold,
                     "Reversal exceeds the hold.", "The authorization holds less than the reversal's amount: nothing was recorded.");
+            case RecordOutcome.RefundExceedsPayment:
+                return ApiProblems.Create(StatusCodes.Status422UnprocessableEntity, ProblemCodes.RefundExceedsPayment,
+                    "Refund exceeds the payment.", "The refunds of this payment or capture would total more than it: nothing was recorded.");
+            case RecordOutcome.PaymentNotFound:
+                return ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
+                    $"Account '{accountId}' has no payment or capture with this id.");
             default:
                 throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "No HTTP answer for this outcome.");
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Api.Problems;
 using Payments.Api.Validation;
@@ -39,6 +40,32 @@ public static class RequestContext
             1 => (values[0], null),
             _ => (null, ApiProblems.Validation(name, "Give this parameter once.")),
         };
+    }
+
+    /// <summary>The <c>limit</c> (default <paramref name="defaultSize"/>, 1 to <paramref name="maxSize"/>) and <c>before</c> cursor of a list.</summary>
+    public static (int Limit, long? BeforeSeq, ProblemHttpResult? Problem) Page(HttpRequest request, int defaultSize, int maxSize)
+    {
+        var (limit, badLimit) = SingleQuery(request, "limit");
+        var (before, badBefore) = SingleQuery(request, "before");
+        if ((badLimit ?? badBefore) is { } invalid)
+        {
+            return (0, null, invalid);
+        }
+
+        var pageSize = defaultSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > maxSize))
+        {
+            return (0, null, ApiProblems.Validation("limit", $"A whole number between 1 and {maxSize}."));
+        }
+
+        if (before is null)
+        {
+            return (pageSize, null, null);
+        }
+
+        return long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0
+            ? (pageSize, seq, null)
+            : (0, null, ApiProblems.Validation("before", "A cursor returned as 'next' by a previous page."));
     }
 
     public static ProblemHttpResult? CheckAccountId(string accountId) =>

@@ -86,13 +86,29 @@ public static class OpenApiExamples
             """{ "amount": 12000, "currency": "EUR", "merchant": "Hôtel du Lac", "mcc": "7011" }""",
             Authorization),
         ["GetAuthorization"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AuthorizationNotFound], null, Authorization),
+        ["ListAuthorizations"] = new([ProblemCodes.ValidationFailed, ProblemCodes.AccountNotFound], null, $$"""{ "items": [ {{Authorization}} ], "next": "57" }"""),
+        ["CreateIncrement"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.AuthorizationNotFound, ProblemCodes.AuthorizationNotPending, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 3000 }""",
+            $$"""
+            { "incrementId": "inc-0001", "authorizationId": "auth-0001", "amount": 3000, "status": "approved", "declineReason": null,
+              "createdAt": "2026-11-26T10:00:00+00:00", "decidedBy": "region-a",
+              "authorization": {{AuthorizationAt("pending", held: 15000, captured: 0, released: 0)}} }
+            """),
+        ["CreateRefund"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.PaymentNotFound, ProblemCodes.RefundExceedsPayment, ProblemCodes.IdempotencyKeyReused],
+            """{ "amount": 500, "currency": "EUR", "merchant": "Boulangerie du Port", "mcc": "5411", "paymentId": "pay-0001" }""",
+            """
+            { "refundId": "ref-0001", "accountId": "acc-0001", "amount": 500, "currency": "EUR", "merchant": "Boulangerie du Port",
+              "mcc": "5411", "paymentId": "pay-0001", "balanceAfter": 99250, "createdAt": "2026-11-26T11:00:00+00:00", "decidedBy": "region-a" }
+            """),
         ["CreateCapture"] = new(
             [ProblemCodes.AccountNotFound, ProblemCodes.AuthorizationNotFound, ProblemCodes.AuthorizationNotPending,
                 ProblemCodes.CaptureExceedsAuthorization, ProblemCodes.IdempotencyKeyReused],
-            """{ "amount": 11500, "final": true }""",
+            """{ "amount": 11500, "final": true, "force": false }""",
             $$"""
             { "captureId": "cap-0001", "authorizationId": "auth-0001", "amount": 11500, "balanceAfter": 87250,
-              "createdAt": "2026-11-27T09:00:00+00:00", "decidedBy": "region-a", "exceedsHold": false, "overLimits": [],
+              "createdAt": "2026-11-27T09:00:00+00:00", "decidedBy": "region-a", "exceedsHold": false, "overLimits": [], "forced": false,
               "authorization": {{AuthorizationAt("closed", held: 0, captured: 11500, released: 500)}} }
             """),
         ["CreateReversal"] = new(
@@ -132,19 +148,16 @@ public static class OpenApiExamples
             """),
         ["ListEvents"] = new([ProblemCodes.ValidationFailed], null, $$"""{ "items": [ {{CloudEvent}} ], "next": "7421.17.acc-0001" }"""),
         ["CreateWebhookEndpoint"] = new(
-            [ProblemCodes.WebhooksUnavailable],
-            """{ "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud" }""",
+            [], """{ "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud" }""",
             WebhookEndpoint.Replace(" }", """, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }""", StringComparison.Ordinal)),
-        ["ListWebhookEndpoints"] = new([ProblemCodes.WebhooksUnavailable], null, $$"""{ "items": [ {{WebhookEndpoint}} ] }"""),
-        ["GetWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, WebhookEndpoint),
-        ["UpdateWebhookEndpoint"] = new(
-            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], """{ "status": "enabled" }""", WebhookEndpoint),
-        ["DeleteWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, null),
+        ["ListWebhookEndpoints"] = new([], null, $$"""{ "items": [ {{WebhookEndpoint}} ] }"""),
+        ["GetWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], null, WebhookEndpoint),
+        ["UpdateWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], """{ "status": "enabled" }""", WebhookEndpoint),
+        ["DeleteWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], null, null),
         ["ListWebhookDeliveries"] = new(
-            [ProblemCodes.ValidationFailed, ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null,
-            $$"""{ "items": [ {{Delivery}} ], "next": null }"""),
+            [ProblemCodes.ValidationFailed, ProblemCodes.WebhookEndpointNotFound], null, $$"""{ "items": [ {{Delivery}} ], "next": null }"""),
         ["RetryWebhookDelivery"] = new(
-            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.DeliveryNotFound, ProblemCodes.WebhooksUnavailable], null,
+            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.DeliveryNotFound], null,
             Delivery.Replace("503", "200", StringComparison.Ordinal)),
         ["ListApiKeys"] = new([], null, $$"""{ "items": [ {{ApiKey}} ] }"""),
         ["RevokeApiKey"] = new([ProblemCodes.ValidationFailed, ProblemCodes.ApiKeyNotFound], null, null),

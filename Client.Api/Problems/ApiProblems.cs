@@ -31,6 +31,10 @@ public static class ApiProblems
         Create(StatusCodes.Status404NotFound, ProblemCodes.AuthorizationNotFound, "Authorization not found.",
             $"Account '{accountId}' has no authorization with this id.");
 
+    public static ProblemHttpResult PaymentNotFound(string accountId, string paymentId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.PaymentNotFound, "Payment not found.",
+            $"No payment '{paymentId}' on account '{accountId}'.");
+
     public static ProblemHttpResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Forbidden.", detail);
 
@@ -62,7 +66,8 @@ public static class ApiProblems
         Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",
             $"Request bodies are limited to {maxBytes} bytes.");
 
-    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
+    /// <summary>503 <c>unavailable</c> with <c>Retry-After</c>, saying why in <paramref name="detail"/>.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.", detail);

@@ -14,6 +14,10 @@ public sealed class ContractEnumConverter : JsonConverterFactory
     /// <summary>The contract's names of an enum's values, as they are read and written.</summary>
     public static IEnumerable<string> NamesOf(Type enumType) => Enum.GetNames(enumType).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName);
 
+    /// <summary>The contract's name of one value, as it is read and written.</summary>
+    public static string NameOf<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
     public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>

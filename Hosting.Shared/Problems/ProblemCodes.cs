@@ -25,11 +25,11 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";
     public const string DeliveryNotFound = "delivery_not_found";
-    public const string WebhooksUnavailable = "webhooks_unavailable";
     public const string AuthorizationNotFound = "authorization_not_found";
     public const string AuthorizationNotPending = "authorization_not_pending";
     public const string CaptureExceedsAuthorization = "capture_exceeds_authorization";
     public const string ReversalExceedsHold = "reversal_exceeds_hold";
+    public const string RefundExceedsPayment = "refund_exceeds_payment";
 
     /// <summary>The code of a problem the framework wrote (an unknown path, a wrong method) from its status alone.</summary>
     public static string ForStatus(int? status) => status switch

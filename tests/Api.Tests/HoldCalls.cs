@@ -26,6 +26,14 @@ public static class HoldCalls
         this HttpClient terminal, string accountId, string authorizationId, object body, string? key = null) =>
         terminal.PostJsonAsync($"/v1/accounts/{accountId}/authorizations/{authorizationId}/captures", body, key);
 
+    public static Task<HttpResponseMessage> IncrementAsync(
+        this HttpClient terminal, string accountId, string authorizationId, long amount, string? key = null) =>
+        terminal.PostJsonAsync($"/v1/accounts/{accountId}/authorizations/{authorizationId}/increments", new { amount }, key);
+
+    public static Task<HttpResponseMessage> RefundAsync(
+        this HttpClient terminal, string accountId, long amount, string? paymentId, string? key = null, string merchant = "Boulangerie du Port") =>
+        terminal.PostJsonAsync($"/v1/accounts/{accountId}/refunds", new { amount, currency = "EUR", merchant, mcc = "5411", paymentId }, key);
+
     public static Task<HttpResponseMessage> ReverseAsync(
         this HttpClient terminal, string accountId, string authorizationId, object body, string? key = null) =>
         terminal.PostJsonAsync($"/v1/accounts/{accountId}/authorizations/{authorizationId}/reversals", body, key);
