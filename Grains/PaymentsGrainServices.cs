@@ -75,6 +75,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton<InMemoryLedgerStore>();
             services.TryAddSingleton<ILedgerStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IEventFeedStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
+            services.TryAddSingleton<ILedgerAppends>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IHoldExpiryStore>(sp => sp.GetRequiredService<InMemoryLedgerStore>());
             services.TryAddSingleton<IRegionRulesStore, InMemoryRegionRulesStore>();
         }
@@ -84,6 +85,7 @@ public static class PaymentsGrainServices
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(postgres) { Name = "ledger" }.Build());
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
             services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
+            services.AddLedgerAppends(postgres);
             services.TryAddSingleton<IHoldExpiryStore, PostgresHoldExpiryStore>();
             services.TryAddSingleton<IRegionRulesStore, PostgresRegionRulesStore>();
             services.TryAddSingleton<ISettlementStore, PostgresSettlementStore>();
@@ -92,6 +94,7 @@ public static class PaymentsGrainServices
             if (!string.IsNullOrWhiteSpace(configuration[$"{WebhookOptions.Section}:SecretKey"]))
             {
                 services.AddSingleton(sp => SecretBox.FromBase64(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SecretKey!));
+                services.AddSingleton<WebhookDelivery>();
                 services.AddHostedService<WebhookDispatcher>();
             }
         }

@@ -5,6 +5,7 @@ using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Validation;
 using Payments.Contracts;
+using Payments.Events;
 using Payments.Hosting.Security;
 
 namespace Payments.Api.Apis;
@@ -16,8 +17,11 @@ public static class EventsApi
     private const int MaxPageSize = 500;
     private const int MaxWaitSeconds = 60;
 
-    /// <summary>How often a long poll looks again while nothing has arrived.</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often a long poll looks again when it hears of no append (<see cref="ILedgerAppends"/> wakes it at once):
+    /// what a lost notification costs.
+    /// </summary>
+    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(2);
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -29,7 +33,7 @@ public static class EventsApi
     }
 
     public static async Task<Results<Ok<EventListResponse>, ProblemHttpResult>> ListAsync(
-        AccountRouter router, ApiRegion region, TimeProvider time, HttpContext context)
+        AccountRouter router, ApiRegion region, ILedgerAppends appends, TimeProvider time, HttpContext context)
     {
         var (after, badAfter) = RequestContext.SingleQuery(context.Request, "after");
         var (limit, badLimit) = RequestContext.SingleQuery(context.Request, "limit");
@@ -59,17 +63,24 @@ public static class EventsApi
 
         var query = new EventQuery(position, pageSize, types, accountId);
         var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
+        var waiter = new FeedWaiter(appends, FallbackPoll, time);
         while (true)
         {
+            waiter.Reading();
             var page = await router.CallAsync(region.Name, grains => grains.GetGrain<IEventFeedGrain>(0).ReadAsync(query),
                 Retry.OnAnotherCluster, context.RequestAborted);
-            if (page.Items.Count > 0 || time.GetUtcNow() >= deadline)
+            var left = deadline - time.GetUtcNow();
+            if (page.Items.Count > 0 || left <= TimeSpan.Zero)
             {
                 var items = page.Items.Select(json => JsonSerializer.Deserialize<JsonElement>(json)).ToList();
-                return TypedResults.Ok(new EventListResponse(items, page.Next.ToString()));
+                // Empty after waiting: the cursor the client gave (the rows looked at meanwhile matched nothing).
+                return TypedResults.Ok(new EventListResponse(items, (items.Count > 0 ? page.Next : position).ToString()));
             }
 
-            await Task.Delay(PollInterval, time, context.RequestAborted);
+            // Nothing yet: go on from how far this read looked, so the wait reads only rows it has not seen.
+            var progressed = page.Scanned != query.After;
+            query = query with { After = page.Scanned };
+            await waiter.WaitAsync(progressed, left, null, context.RequestAborted);
         }
     }
 }

@@ -24,10 +24,16 @@ public static class AdminActions
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string RegionRulesUpdated = "region_rules.updated";
     public const string RegionRoutingUpdated = "region_routing.updated";
+    public const string WebhookEndpointCreated = "webhook_endpoint.created";
+    public const string WebhookEndpointUpdated = "webhook_endpoint.updated";
+    public const string WebhookEndpointDeleted = "webhook_endpoint.deleted";
+    public const string WebhookDeliveryRetried = "webhook_delivery.retried";
 
     public static string Account(string accountId) => $"account:{accountId}";
 
     public static string ApiKey(string id) => $"api_key:{id}";
 
     public static string Region(string region) => $"region:{region}";
+
+    public static string WebhookEndpoint(string endpointId) => $"webhook_endpoint:{endpointId}";
 }

@@ -4,6 +4,7 @@ using Payments.Api.Problems;
 using Payments.Api.Routing;
 using Payments.Api.Security;
 using Payments.Contracts;
+using Payments.Events;
 using Payments.Hosting.Health;
 using Payments.Hosting.Problems;
 using Payments.Regions;
@@ -24,6 +25,7 @@ public static class ApiHosting
         builder.AddApiTelemetry();
         builder.AddEmbeddedSiloWhenAsked();
         services.AddAccountRouting(builder.Configuration);
+        services.AddLedgerAppends(builder.Configuration.GetConnectionString("Postgres"));
         services.AddApiKeySecurity(builder.Configuration, builder.Environment);
         services.AddLoadShedding();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>

@@ -160,19 +160,16 @@ public static class OpenApiExamples
             """),
         ["ListEvents"] = new([ProblemCodes.ValidationFailed], null, $$"""{ "items": [ {{CloudEvent}} ], "next": "7421.17.acc-0001" }"""),
         ["CreateWebhookEndpoint"] = new(
-            [ProblemCodes.WebhooksUnavailable],
-            """{ "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud" }""",
+            [], """{ "url": "https://hooks.example.com/payments", "types": ["payment.*", "deposit.created"], "description": "fraud" }""",
             WebhookEndpoint.Replace(" }", """, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }""", StringComparison.Ordinal)),
-        ["ListWebhookEndpoints"] = new([ProblemCodes.WebhooksUnavailable], null, $$"""{ "items": [ {{WebhookEndpoint}} ] }"""),
-        ["GetWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, WebhookEndpoint),
-        ["UpdateWebhookEndpoint"] = new(
-            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], """{ "status": "enabled" }""", WebhookEndpoint),
-        ["DeleteWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null, null),
+        ["ListWebhookEndpoints"] = new([], null, $$"""{ "items": [ {{WebhookEndpoint}} ] }"""),
+        ["GetWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], null, WebhookEndpoint),
+        ["UpdateWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], """{ "status": "enabled" }""", WebhookEndpoint),
+        ["DeleteWebhookEndpoint"] = new([ProblemCodes.WebhookEndpointNotFound], null, null),
         ["ListWebhookDeliveries"] = new(
-            [ProblemCodes.ValidationFailed, ProblemCodes.WebhookEndpointNotFound, ProblemCodes.WebhooksUnavailable], null,
-            $$"""{ "items": [ {{Delivery}} ], "next": null }"""),
+            [ProblemCodes.ValidationFailed, ProblemCodes.WebhookEndpointNotFound], null, $$"""{ "items": [ {{Delivery}} ], "next": null }"""),
         ["RetryWebhookDelivery"] = new(
-            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.DeliveryNotFound, ProblemCodes.WebhooksUnavailable], null,
+            [ProblemCodes.WebhookEndpointNotFound, ProblemCodes.DeliveryNotFound], null,
             Delivery.Replace("503", "200", StringComparison.Ordinal)),
         ["ListApiKeys"] = new([], null, $$"""{ "items": [ {{ApiKey}} ] }"""),
         ["RevokeApiKey"] = new([ProblemCodes.ValidationFailed, ProblemCodes.ApiKeyNotFound], null, null),

@@ -66,7 +66,8 @@ public static class ApiProblems
         Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, "Payload too large.",
             $"Request bodies are limited to {maxBytes} bytes.");
 
-    private static ProblemHttpResult Unavailable(HttpContext context, string detail)
+    /// <summary>503 <c>unavailable</c> with <c>Retry-After</c>, saying why in <paramref name="detail"/>.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail)
     {
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.Unavailable, "Temporarily unavailable.", detail);

@@ -18,7 +18,7 @@ public static class ProblemCatalog
         ProblemCodes.Forbidden => StatusCodes.Status403Forbidden,
         ProblemCodes.AccountNotFound or ProblemCodes.PaymentNotFound or ProblemCodes.UnknownRegion or ProblemCodes.NotFound
             or ProblemCodes.SettlementsUnavailable or ProblemCodes.ApiKeyNotFound or ProblemCodes.WebhookEndpointNotFound
-            or ProblemCodes.DeliveryNotFound or ProblemCodes.WebhooksUnavailable or ProblemCodes.AuthorizationNotFound => StatusCodes.Status404NotFound,
+            or ProblemCodes.DeliveryNotFound or ProblemCodes.AuthorizationNotFound => StatusCodes.Status404NotFound,
         ProblemCodes.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         ProblemCodes.AccountExists or ProblemCodes.VersionConflict or ProblemCodes.ApiKeyExists
             or ProblemCodes.AuthorizationNotPending => StatusCodes.Status409Conflict,

@@ -3,9 +3,6 @@ namespace Payments.Contracts;
 /// <summary>The event types a reader asked for: exact names, or a prefix ending in <c>.*</c>. None: every type.</summary>
 public sealed class EventTypeFilter(IReadOnlyList<string> types)
 {
-    /// <summary>Every type.</summary>
-    public static EventTypeFilter Any { get; } = new([]);
-
     public bool Matches(string type) => types.Count == 0 || types.Any(pattern => Matches(pattern, type));
 
     /// <summary>Whether a filter names a known type or a prefix of known types (<c>payment.*</c>); <c>*</c> alone is not one.</summary>

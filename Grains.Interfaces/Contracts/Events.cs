@@ -11,9 +11,12 @@ public sealed record EventQuery(
 
 /// <summary>
 /// A page of the feed: each item one event in structured-mode CloudEvents JSON, in commit order. <see cref="Next"/>
-/// continues after the last event read (the query's own position when there was none).
+/// continues after the last event read (the query's own position when there was none: the contract's cursor).
+/// <see cref="Scanned"/> is how far the read looked, matching or not: a long poll asks again from there, so it does not
+/// look at the same rows again while it waits.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("payments.EventPage")]
 public sealed record EventPage(
     [property: Id(0)] IReadOnlyList<string> Items,
-    [property: Id(1)] FeedPosition Next);
+    [property: Id(1)] FeedPosition Next,
+    [property: Id(2)] FeedPosition Scanned);

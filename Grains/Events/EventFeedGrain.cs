@@ -9,7 +9,8 @@ public sealed class EventFeedGrain(EventFeed feed) : Grain, IEventFeedGrain
 {
     public async Task<EventPage> ReadAsync(EventQuery query)
     {
-        var (events, next) = await feed.ReadAsync(query.After, query.Limit, new EventTypeFilter(query.Types), query.AccountId, CancellationToken.None);
-        return new EventPage(events.Select(e => e.Json).ToList(), next);
+        var (events, scanned) = await feed.ScanAsync(query.After, query.Limit, new EventTypeFilter(query.Types), query.AccountId, CancellationToken.None);
+        // The contract: a page with no items returns the cursor it was given.
+        return new EventPage(events.Select(e => e.Json).ToList(), events.Count == 0 ? query.After : scanned, scanned);
     }
 }

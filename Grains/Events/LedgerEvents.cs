@@ -9,75 +9,40 @@ namespace Payments.Events;
 
 /// <summary>
 /// The one place where a ledger row becomes an event: its type, and its data as the API answers for that row (the
-/// payment, the deposit, the authorization, capture or reversal, the account view). Every kind of row is one case; a
-/// kind without one throws (LedgerEventsTests makes that a failing test, not a production error).
+/// payment, the deposit, the authorization, increment, capture, reversal or refund, the account view). Every kind of
+/// row is one case; a kind without one throws (LedgerEventsTests makes that a failing test, not a production error).
 /// </summary>
 public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regions)
 {
-    /// <summary>The row as an event, whatever its type.</summary>
-    public async Task<FeedEvent> ToEventAsync(FeedRow row, CancellationToken cancellationToken) =>
-        (await ToEventAsync(row, EventTypeFilter.Any, cancellationToken))!;
-
-    /// <summary>The row as an event when its type matches <paramref name="types"/>, else null (and its data is not built).</summary>
-    public async Task<FeedEvent?> ToEventAsync(FeedRow row, EventTypeFilter types, CancellationToken cancellationToken)
+    /// <summary>The row as an event: its type from <see cref="LedgerEventTypes"/>, its data as the API answers it.</summary>
+    public async Task<FeedEvent> ToEventAsync(FeedRow row, CancellationToken cancellationToken)
     {
         var entry = row.Entry;
-        var (type, data) = Describe(entry);
-        if (!types.Matches(type))
-        {
-            return null;
-        }
-
+        var type = LedgerEventTypes.Of(entry);
         var id = EventId(entry.AccountId, entry.Seq);
-        var json = CloudEventJson.Write(id, $"/regions/{row.Region}/accounts/{entry.AccountId}", type, entry, await data(cancellationToken));
+        var json = CloudEventJson.Write(id, $"/regions/{row.Region}/accounts/{entry.AccountId}", type, entry, await DataAsync(entry, cancellationToken));
         return new FeedEvent(row.Position, id, type, entry.AccountId, entry.Seq, entry.CreatedAt, json);
     }
 
-    /// <summary>Every kind of row: its event type, and how to build its data.</summary>
-    private (string Type, Func<CancellationToken, Task<object>> Data) Describe(LedgerEntry entry) => entry.Change switch
+    /// <summary>Every kind of row: its data, as the endpoint that recorded it answered.</summary>
+    private async Task<object> DataAsync(LedgerEntry entry, CancellationToken cancellationToken) => entry.Change switch
     {
-        AccountOpened => (EventTypes.AccountOpened, token => AccountViewAtAsync(entry, token)),
-        SettingsChanged => (EventTypes.AccountUpdated, token => AccountViewAtAsync(entry, token)),
-        PaymentDecided payment => (PaymentType(payment.Status), _ => Task.FromResult<object>(entry.ToPayment())),
-        DepositMade => (EventTypes.DepositCreated, _ => Task.FromResult<object>(entry.ToDeposit())),
-        AuthorizationDecided decided => (AuthorizationType(decided.Status), _ => Task.FromResult<object>(decided.ToRecord(entry))),
-        CaptureMade capture => (EventTypes.AuthorizationCaptured,
-            async token => capture.ToRecord(entry, await AuthorizationAtAsync(entry, capture.AuthorizationId, token))),
-        ReversalMade reversal => (EventTypes.AuthorizationReversed,
-            async token => reversal.ToRecord(entry, await AuthorizationAtAsync(entry, reversal.AuthorizationId, token))),
-        HoldExpired expired => (EventTypes.AuthorizationExpired,
-            async token => await AuthorizationAtAsync(entry, expired.AuthorizationId, token)),
-        IncrementDecided increment => (IncrementType(increment.Status),
-            async token => increment.ToRecord(entry, await AuthorizationAtAsync(entry, increment.AuthorizationId, token))),
-        RefundMade refund => (EventTypes.RefundCreated, _ => Task.FromResult<object>(refund.ToRecord(entry))),
-        AdviceRecorded { IsAuthorization: true } => (EventTypes.AuthorizationPending, _ => Task.FromResult<object>(entry.AsAuthorization()!)),
-        AdviceRecorded => (EventTypes.PaymentApproved, _ => Task.FromResult<object>(entry.ToPayment())),
-        _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event type."),
+        AccountOpened or SettingsChanged => await AccountViewAtAsync(entry, cancellationToken),
+        PaymentDecided => entry.ToPayment(),
+        DepositMade => entry.ToDeposit(),
+        AuthorizationDecided decided => decided.ToRecord(entry),
+        CaptureMade capture => capture.ToRecord(entry, await AuthorizationAtAsync(entry, capture.AuthorizationId, cancellationToken)),
+        ReversalMade reversal => reversal.ToRecord(entry, await AuthorizationAtAsync(entry, reversal.AuthorizationId, cancellationToken)),
+        HoldExpired expired => await AuthorizationAtAsync(entry, expired.AuthorizationId, cancellationToken),
+        IncrementDecided increment => increment.ToRecord(entry, await AuthorizationAtAsync(entry, increment.AuthorizationId, cancellationToken)),
+        RefundMade refund => refund.ToRecord(entry),
+        AdviceRecorded { IsAuthorization: true } => entry.AsAuthorization()!,
+        AdviceRecorded => entry.ToPayment(),
+        _ => throw new InvalidOperationException($"Ledger row kind {entry.Kind} has no event data."),
     };
 
     /// <summary>An event's id: its account and ledger seq, which name one row forever.</summary>
     public static string EventId(string accountId, long seq) => $"{accountId}:{seq}";
-
-    private static string PaymentType(PaymentStatus status) => status switch
-    {
-        PaymentStatus.Approved => EventTypes.PaymentApproved,
-        PaymentStatus.Declined => EventTypes.PaymentDeclined,
-        _ => throw new InvalidOperationException($"Payment status {status} has no event type."),
-    };
-
-    private static string AuthorizationType(PaymentStatus status) => status switch
-    {
-        PaymentStatus.Approved => EventTypes.AuthorizationPending,
-        PaymentStatus.Declined => EventTypes.AuthorizationDeclined,
-        _ => throw new InvalidOperationException($"Authorization status {status} has no event type."),
-    };
-
-    private static string IncrementType(PaymentStatus status) => status switch
-    {
-        PaymentStatus.Approved => EventTypes.AuthorizationIncremented,
-        PaymentStatus.Declined => EventTypes.AuthorizationIncrementDeclined,
-        _ => throw new InvalidOperationException($"Increment status {status} has no event type."),
-    };
 
     /// <summary>
     /// The authorization as the API answered it right after this row: its own rows up to this one, folded as of the

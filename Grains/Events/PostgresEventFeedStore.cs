@@ -23,22 +23,60 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
         FROM ledger
         """;
 
-    public async Task<IReadOnlyList<FeedRow>> ReadAsync(
-        FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken)
+    private static readonly string HeadSql =
+        $"SELECT txid::text AS head_txid, account_id, seq FROM ledger WHERE {Horizon} ORDER BY {Order.Replace(",", " DESC,")} DESC LIMIT 1";
+
+    /// <summary>
+    /// One statement, so one snapshot and one horizon for both parts: the matching rows after the cursor, and the head
+    /// (the last row below the horizon), which is how far a page with fewer matches than asked for looked. Without a
+    /// match, the one row has only the head; on an empty ledger there is no row at all.
+    /// </summary>
+    private static string PageSql(FeedFilter filter) => $"""
+        SELECT matched.*, head.head_txid, head.account_id, head.seq
+        FROM ({HeadSql}) head
+        LEFT JOIN LATERAL (
+            {ReadSql}
+            WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}
+            {(filter.AccountId is null ? "" : "AND account_id = @only")}
+            {(filter.Classes is null ? "" : "AND kind || '/' || status || '/' || (authorization_id IS NOT NULL)::text = ANY(@classes)")}
+            ORDER BY {Order} LIMIT @limit
+        ) matched ON true
+        ORDER BY matched.position_txid::xid8, matched.account_id COLLATE "C", matched.seq
+        """;
+
+    public async Task<FeedPage> ReadAsync(FeedPosition after, FeedFilter filter, int limit, CancellationToken cancellationToken)
     {
-        var sql = ReadSql + $""" WHERE ({Order}) > (@txid::xid8, @account_id COLLATE "C", @seq) AND {Horizon}"""
-            + (accountId is null ? "" : " AND account_id = @only") + $" ORDER BY {Order} LIMIT @limit";
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(PageSql(filter));
         command.Parameters.AddWithValue("txid", after.Transaction.ToString(CultureInfo.InvariantCulture));
         command.Parameters.AddWithValue("account_id", after.AccountId);
         command.Parameters.AddWithValue("seq", after.Seq);
         command.Parameters.AddWithValue("limit", limit);
-        if (accountId is not null)
+        if (filter.AccountId is not null)
         {
-            command.Parameters.AddWithValue("only", accountId);
+            command.Parameters.AddWithValue("only", filter.AccountId);
         }
 
-        return await ReadRowsAsync(command, cancellationToken);
+        if (filter.Classes is not null)
+        {
+            command.Parameters.AddWithValue("classes",
+                filter.Classes.Select(c => $"{EntryKinds.Name(c.Kind)}/{PostgresLedgerStore.StatusName(c.Status)}/{(c.OfAuthorization ? "true" : "false")}")
+                    .ToArray());
+        }
+
+        var rows = new List<FeedRow>();
+        var head = after;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            head = Position(reader, 14);
+            if (!reader.IsDBNull(0))
+            {
+                rows.Add(Row(reader));
+            }
+        }
+
+        var scanned = rows.Count == limit ? rows[^1].Position : head.CompareTo(after) > 0 ? head : after;
+        return new FeedPage(rows, scanned);
     }
 
     public async Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken)
@@ -46,30 +84,26 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
         await using var command = dataSource.CreateCommand(ReadSql + " WHERE account_id = @only AND seq = @seq");
         command.Parameters.AddWithValue("only", accountId);
         command.Parameters.AddWithValue("seq", seq);
-        return (await ReadRowsAsync(command, cancellationToken)).SingleOrDefault();
-    }
-
-    private static async Task<List<FeedRow>> ReadRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var rows = new List<FeedRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var entry = PostgresLedgerStore.Read(reader);
-            var transaction = ulong.Parse(reader.GetString(12), CultureInfo.InvariantCulture);
-            rows.Add(new FeedRow(new FeedPosition(transaction, entry.AccountId, entry.Seq), reader.GetString(13), entry));
-        }
-
-        return rows;
+        return await reader.ReadAsync(cancellationToken) ? Row(reader) : null;
     }
+
+    /// <summary>A row of <see cref="ReadSql"/>'s columns.</summary>
+    private static FeedRow Row(NpgsqlDataReader reader)
+    {
+        var entry = PostgresLedgerStore.Read(reader);
+        return new FeedRow(new FeedPosition(ulong.Parse(reader.GetString(12), CultureInfo.InvariantCulture), entry.AccountId, entry.Seq),
+            reader.GetString(13), entry);
+    }
+
+    /// <summary>A position from three columns (transaction id as text, account, seq) starting at <paramref name="first"/>.</summary>
+    private static FeedPosition Position(NpgsqlDataReader reader, int first) =>
+        new(ulong.Parse(reader.GetString(first), CultureInfo.InvariantCulture), reader.GetString(first + 1), reader.GetInt64(first + 2));
 
     public async Task<FeedPosition> HeadAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT txid::text AS position_txid, account_id, seq FROM ledger WHERE {Horizon} ORDER BY {Order.Replace(",", " DESC,")} DESC LIMIT 1");
+        await using var command = dataSource.CreateCommand(HeadSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new FeedPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetInt64(2))
-            : FeedPosition.Start;
+        return await reader.ReadAsync(cancellationToken) ? Position(reader, 0) : FeedPosition.Start;
     }
 }

@@ -10,11 +10,14 @@ namespace Payments.Ledger;
 /// Its feed is the order of the appends: each one is a transaction, made under the lock, so none can commit behind a
 /// reader.
 /// </summary>
-public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
+public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore, ILedgerAppends
 {
     private readonly Dictionary<string, AccountRows> _accounts = new(StringComparer.Ordinal);
     private readonly List<FeedRow> _feed = [];
+    private readonly AppendSignal _appends = new();
     private ulong _transactions;
+
+    public Task Next => _appends.Next;
 
     public Task<bool> OpenAccountAsync(LedgerEntry open, CancellationToken cancellationToken)
     {
@@ -81,15 +84,15 @@ public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
             .Take(limit)
             .ToList());
 
-    public Task<IReadOnlyList<FeedRow>> ReadAsync(FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken)
+    public Task<FeedPage> ReadAsync(FeedPosition after, FeedFilter filter, int limit, CancellationToken cancellationToken)
     {
         lock (_accounts)
         {
-            IReadOnlyList<FeedRow> rows = _feed
-                .Where(row => row.Position.CompareTo(after) > 0 && (accountId is null || row.Entry.AccountId == accountId))
-                .Take(limit)
-                .ToList();
-            return Task.FromResult(rows);
+            var rows = _feed.Where(row => row.Position.CompareTo(after) > 0 && filter.Matches(row.Entry)).Take(limit).ToList();
+            var scanned = rows.Count == limit ? rows[^1].Position
+                : _feed.Count > 0 && _feed[^1].Position.CompareTo(after) > 0 ? _feed[^1].Position
+                : after;
+            return Task.FromResult(new FeedPage(rows, scanned));
         }
     }
 
@@ -117,6 +120,8 @@ public sealed partial class InMemoryLedgerStore : ILedgerStore, IEventFeedStore
         {
             _feed.Add(new FeedRow(new FeedPosition(_transactions, entry.AccountId, entry.Seq), rows.Region, rows.Add(entry)));
         }
+
+        _appends.Raise();
     }
 
     private Task<IReadOnlyList<LedgerEntry>> Query(string accountId, Func<AccountRows, List<LedgerEntry>> query)

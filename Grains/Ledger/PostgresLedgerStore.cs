@@ -241,7 +241,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         Add(command, "merchant", NpgsqlDbType.Text, columns, c => c.Merchant);
         Add(command, "mcc", NpgsqlDbType.Char, columns, c => c.Mcc);
         Add(command, "reference", NpgsqlDbType.Text, columns, c => c.Reference);
-        Add(command, "status", NpgsqlDbType.Text, columns, c => c.Status == PaymentStatus.Approved ? "approved" : "declined");
+        Add(command, "status", NpgsqlDbType.Text, columns, c => StatusName(c.Status));
         Add(command, "decline_reason", NpgsqlDbType.Text, columns, c => c.DeclineReason is { } r ? DeclineCodes.ToCode(r) : null);
         Add(command, "authorization_id", NpgsqlDbType.Text, columns, c => c.AuthorizationId);
         Add(command, "expires_at", NpgsqlDbType.TimestampTz, columns, c => c.ExpiresAt?.UtcDateTime);
@@ -261,6 +261,14 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
         command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
     }
+
+    /// <summary>A decision's status as the <c>status</c> column holds it.</summary>
+    internal static string StatusName(PaymentStatus status) => status switch
+    {
+        PaymentStatus.Approved => "approved",
+        PaymentStatus.Declined => "declined",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No ledger status."),
+    };
 
     internal static LedgerEntry Read(NpgsqlDataReader reader)
     {

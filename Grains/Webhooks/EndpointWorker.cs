@@ -19,18 +19,7 @@ namespace Payments.Webhooks;
 /// One loop owns the queues; deliveries run as tasks and report back through a channel. Operational timing (polling,
 /// the lease) runs on the real clock; the delivery rules (backoff, the hour, the 3 days) on the injected one.
 /// </remarks>
-public sealed class EndpointWorker(
-    EndpointLease lease,
-    IWebhookStore store,
-    EventFeed feed,
-    IEventFeedStore rows,
-    LedgerEvents events,
-    WebhookSender sender,
-    SecretBox secrets,
-    TimeProvider time,
-    WebhookOptions options,
-    WebhookMetrics metrics,
-    ILogger logger)
+public sealed class EndpointWorker(EndpointLease lease, WebhookDelivery delivery, ILogger logger)
 {
     private readonly Channel<Report> _reports = Channel.CreateUnbounded<Report>();
     private readonly LinkedList<Slot> _window = new();
@@ -38,7 +27,8 @@ public sealed class EndpointWorker(
     private readonly HashSet<string> _holding = new(StringComparer.Ordinal);
     private readonly Queue<string> _ready = new();
     private readonly List<StoredAttempt> _attempts = [];
-    private readonly ResiliencePipeline<AttemptResult> _retries = DeliveryRetries.Pipeline(options, time);
+    private readonly ResiliencePipeline<AttemptResult> _retries = DeliveryRetries.Pipeline(delivery.Options, delivery.Time);
+    private readonly FeedWaiter _waiter = new(delivery.Appends, delivery.Options.PollInterval, TimeProvider.System);
     private StoredEndpoint _endpoint = lease.Endpoint;
     private byte[] _key = [];
     private EventTypeFilter _types = new([]);
@@ -46,6 +36,7 @@ public sealed class EndpointWorker(
     private FeedPosition _saved = lease.Endpoint.Cursor;
     private long _renewedAt = Stopwatch.GetTimestamp();
     private int _inFlight;
+    private bool _progressed;
     private int _queued;
     private bool _giveUp;
 
@@ -61,7 +52,7 @@ public sealed class EndpointWorker(
         logger.LogInformation("Webhook endpoint {EndpointId}: delivering from {Cursor} as {Owner}", EndpointId, _read, lease.Owner);
         try
         {
-            foreach (var parked in await store.ListParkedAsync(EndpointId, stop.Token))
+            foreach (var parked in await delivery.Store.ListParkedAsync(EndpointId, stop.Token))
             {
                 await RetryParkedAsync(parked, stop.Token);
             }
@@ -86,9 +77,9 @@ public sealed class EndpointWorker(
     {
         try
         {
-            if (Stopwatch.GetElapsedTime(_renewedAt) > options.LeaseDuration / 3)
+            if (Stopwatch.GetElapsedTime(_renewedAt) > delivery.Options.LeaseDuration / 3)
             {
-                if (await store.RenewAsync(lease, options.LeaseDuration, cancellationToken) is not { Status: WebhookEndpointStatus.Enabled } renewed)
+                if (await delivery.Store.RenewAsync(lease, delivery.Options.LeaseDuration, cancellationToken) is not { Status: WebhookEndpointStatus.Enabled } renewed)
                 {
                     logger.LogInformation("Webhook endpoint {EndpointId}: lease lost, disabled or deleted; stopping", EndpointId);
                     return false;
@@ -105,9 +96,9 @@ public sealed class EndpointWorker(
             if (_giveUp)
             {
                 logger.LogWarning("Webhook endpoint {EndpointId}: an event failed for {Days} days; disabling the endpoint",
-                    EndpointId, options.GiveUpAfter.TotalDays);
-                await store.DisableAsync(lease, time.GetUtcNow(), cancellationToken);
-                metrics.EndpointDisabled();
+                    EndpointId, delivery.Options.GiveUpAfter.TotalDays);
+                await delivery.Store.DisableAsync(lease, delivery.Time.GetUtcNow(), cancellationToken);
+                delivery.Metrics.EndpointDisabled();
                 return false;
             }
 
@@ -118,26 +109,29 @@ public sealed class EndpointWorker(
             // The store is away (a failover): keep what is in memory and try again, but stop sending before the lease
             // can have passed to someone else.
             logger.LogWarning("Webhook endpoint {EndpointId}: {Error}", EndpointId, ex.Message);
-            return Stopwatch.GetElapsedTime(_renewedAt) < options.LeaseDuration * 2 / 3;
+            return Stopwatch.GetElapsedTime(_renewedAt) < delivery.Options.LeaseDuration * 2 / 3;
         }
     }
 
     private void Apply(StoredEndpoint endpoint)
     {
         _endpoint = endpoint;
-        _key = WebhookSignature.KeyOf(secrets.Open(endpoint.SealedSecret));
+        _key = WebhookSignature.KeyOf(delivery.Secrets.Open(endpoint.SealedSecret));
         _types = new EventTypeFilter(endpoint.Types);
     }
 
     private async Task ReadAheadAsync(CancellationToken cancellationToken)
     {
-        var room = options.MaxQueued - _window.Count;
+        var room = delivery.Options.MaxQueued - _window.Count;
+        _progressed = false;
         if (room <= 0)
         {
             return;
         }
 
-        var (found, scanned) = await feed.ScanAsync(_read, room, _types, null, cancellationToken);
+        _waiter.Reading();
+        var (found, scanned) = await delivery.Feed.ScanAsync(_read, room, _types, null, cancellationToken);
+        _progressed = scanned != _read;
         foreach (var feedEvent in found)
         {
             var slot = new Slot(feedEvent);
@@ -161,7 +155,7 @@ public sealed class EndpointWorker(
     /// <summary>Starts the next event of each account that nothing holds back, up to the in-flight bound.</summary>
     private void StartReadyAccounts(CancellationToken cancellationToken)
     {
-        while (_inFlight < options.MaxInFlight && _ready.TryDequeue(out var accountId))
+        while (_inFlight < delivery.Options.MaxInFlight && _ready.TryDequeue(out var accountId))
         {
             var queue = _waiting[accountId];
             var slot = queue.Dequeue();
@@ -178,9 +172,9 @@ public sealed class EndpointWorker(
 
     private async Task RetryParkedAsync(ParkedEvent parked, CancellationToken cancellationToken)
     {
-        if (await rows.FindAsync(parked.AccountId, parked.Seq, cancellationToken) is { } row)
+        if (await delivery.Rows.FindAsync(parked.AccountId, parked.Seq, cancellationToken) is { } row)
         {
-            _ = DeliverAsync(await events.ToEventAsync(row, cancellationToken), parked.FirstFailedAt, null, cancellationToken);
+            _ = DeliverAsync(await delivery.Events.ToEventAsync(row, cancellationToken), parked.FirstFailedAt, null, cancellationToken);
         }
     }
 
@@ -194,7 +188,7 @@ public sealed class EndpointWorker(
         var progress = new DeliveryProgress(failedSince, (failed, delay) =>
         {
             Post(new Report(ReportKind.Attempt, feedEvent, slot, failed, failed.AttemptedAt + delay));
-            if (!parked && failed.AttemptedAt - failedSince!.Value >= options.HoldBackLimit)
+            if (!parked && failed.AttemptedAt - failedSince!.Value >= delivery.Options.HoldBackLimit)
             {
                 parked = true;
                 Post(new Report(ReportKind.Parked, feedEvent, slot, failed, null));
@@ -206,7 +200,7 @@ public sealed class EndpointWorker(
         {
             var result = await _retries.ExecuteAsync(async ctx =>
             {
-                var attempt = await sender.SendAsync(_endpoint.Url, _key, feedEvent, time.GetUtcNow(), ctx.CancellationToken);
+                var attempt = await delivery.Sender.SendAsync(_endpoint.Url, _key, feedEvent, delivery.Time.GetUtcNow(), ctx.CancellationToken);
                 progress.Attempted(attempt);
                 failedSince = progress.FailedSince;
                 return attempt;
@@ -233,13 +227,13 @@ public sealed class EndpointWorker(
             {
                 case ReportKind.Attempt:
                     Record(report);
-                    metrics.AttemptFailed();
+                    delivery.Metrics.AttemptFailed();
                     break;
                 case ReportKind.Parked:
                     // Recorded before the cursor may pass the event, so that the next owner retries it too.
                     try
                     {
-                        await store.ParkAsync(lease, new ParkedEvent(report.Event.AccountId, report.Event.Seq, report.Result.AttemptedAt), cancellationToken);
+                        await delivery.Store.ParkAsync(lease, new ParkedEvent(report.Event.AccountId, report.Event.Seq, report.Result.AttemptedAt), cancellationToken);
                     }
                     catch
                     {
@@ -252,10 +246,10 @@ public sealed class EndpointWorker(
                     break;
                 case ReportKind.Delivered:
                     Record(report);
-                    metrics.Delivered(time.GetUtcNow() - report.Event.Time);
+                    delivery.Metrics.Delivered(delivery.Time.GetUtcNow() - report.Event.Time);
                     if (report.WasParked)
                     {
-                        await store.UnparkAsync(EndpointId, report.Event.AccountId, report.Event.Seq, cancellationToken);
+                        await delivery.Store.UnparkAsync(EndpointId, report.Event.AccountId, report.Event.Seq, cancellationToken);
                     }
                     else if (report.Slot is { } slot)
                     {
@@ -266,7 +260,7 @@ public sealed class EndpointWorker(
                     break;
                 case ReportKind.GaveUp:
                     Record(report);
-                    metrics.AttemptFailed();
+                    delivery.Metrics.AttemptFailed();
                     _giveUp = true;
                     break;
                 default:
@@ -276,7 +270,7 @@ public sealed class EndpointWorker(
 
         if (_attempts.Count > 0)
         {
-            await store.RecordAttemptsAsync(_attempts, cancellationToken);
+            await delivery.Store.RecordAttemptsAsync(_attempts, cancellationToken);
             _attempts.Clear();
         }
     }
@@ -313,30 +307,21 @@ public sealed class EndpointWorker(
         }
 
         Volatile.Write(ref _queued, _window.Count);
-        if (cursor != _saved && await store.SaveCursorAsync(lease, cursor, cancellationToken))
+        if (cursor != _saved && await delivery.Store.SaveCursorAsync(lease, cursor, cancellationToken))
         {
             _saved = cursor;
         }
     }
 
-    private async Task WaitAsync(CancellationToken cancellationToken)
-    {
-        using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        poll.CancelAfter(options.PollInterval);
-        try
-        {
-            await _reports.Reader.WaitToReadAsync(poll.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    /// <summary>Until a delivery reports, an append is heard of, or the slow poll comes round.</summary>
+    private Task WaitAsync(CancellationToken cancellationToken) =>
+        _waiter.WaitAsync(_progressed, null, token => _reports.Reader.WaitToReadAsync(token).AsTask(), cancellationToken);
 
     private async Task ReleaseAsync()
     {
         try
         {
-            await store.ReleaseAsync(lease, CancellationToken.None);
+            await delivery.Store.ReleaseAsync(lease, CancellationToken.None);
         }
         catch (Exception ex)
         {

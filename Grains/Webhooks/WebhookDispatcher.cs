@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Payments.Events;
 using Payments.Regions;
 
 namespace Payments.Webhooks;
@@ -13,18 +11,7 @@ namespace Payments.Webhooks;
 /// store, not cluster membership, decides the owner, so two clusters that cannot see each other (a split) still
 /// never deliver one endpoint twice at once.
 /// </summary>
-public sealed class WebhookDispatcher(
-    IWebhookStore store,
-    EventFeed feed,
-    IEventFeedStore rows,
-    LedgerEvents events,
-    WebhookSender sender,
-    SecretBox secrets,
-    TimeProvider time,
-    IOptions<WebhookOptions> options,
-    WebhookMetrics metrics,
-    SiloRegion region,
-    ILoggerFactory loggers) : BackgroundService
+public sealed class WebhookDispatcher(WebhookDelivery delivery, SiloRegion region, ILoggerFactory loggers) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, EndpointWorker> _workers = new(StringComparer.Ordinal);
     // The process id lets an operator (and the crash test) tell which silo process delivers an endpoint.
@@ -33,8 +20,9 @@ public sealed class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        metrics.ObserveQueues(() => _workers.Values.Select(w => (w.EndpointId, w.Queued)));
-        var settings = options.Value;
+        delivery.Metrics.ObserveQueues(() => _workers.Values.Select(w => (w.EndpointId, w.Queued)));
+        var settings = delivery.Options;
+        var store = delivery.Store;
         var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -45,8 +33,7 @@ public sealed class WebhookDispatcher(
                     if (!_workers.ContainsKey(endpointId)
                         && await store.TryAcquireAsync(endpointId, _owner, settings.LeaseDuration, stoppingToken) is { } lease)
                     {
-                        var worker = new EndpointWorker(lease, store, feed, rows, events, sender, secrets, time, settings, metrics,
-                            loggers.CreateLogger<EndpointWorker>());
+                        var worker = new EndpointWorker(lease, delivery, loggers.CreateLogger<EndpointWorker>());
                         _workers[endpointId] = worker;
                         running.Add(RunAsync(worker, stoppingToken));
                     }

@@ -11,8 +11,11 @@ public sealed class WebhookOptions
     /// <summary>How long an endpoint's worker owns it without renewing; another silo or region takes over after it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often an idle worker looks for new events, and the dispatcher for endpoints without a worker.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often an idle worker looks for new events when it hears of no append (ledger notifications wake it at once):
+    /// what a lost notification costs. Below a third of <see cref="LeaseDuration"/>: the loop also renews the lease.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A delivery answered 2xx within this time succeeded (the contract: 10 s).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -35,7 +38,7 @@ public sealed class WebhookOptions
 
     /// <summary>Whether every setting is in range; <see cref="SecretKey"/>, when set, must be 32 bytes of base64.</summary>
     public static bool IsValid(WebhookOptions options) =>
-        options.LeaseDuration > TimeSpan.Zero && options.PollInterval > TimeSpan.Zero && options.AttemptTimeout > TimeSpan.Zero
+        options.LeaseDuration > TimeSpan.Zero && options.PollInterval > TimeSpan.Zero && options.PollInterval < options.LeaseDuration / 3 && options.AttemptTimeout > TimeSpan.Zero
         && options.FirstRetryDelay > TimeSpan.Zero && options.MaxRetryDelay >= options.FirstRetryDelay
         && options.HoldBackLimit > TimeSpan.Zero && options.GiveUpAfter >= options.HoldBackLimit
         && options.MaxInFlight > 0 && options.MaxQueued >= options.MaxInFlight

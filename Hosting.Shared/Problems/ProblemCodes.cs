@@ -25,7 +25,6 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string WebhookEndpointNotFound = "webhook_endpoint_not_found";
     public const string DeliveryNotFound = "delivery_not_found";
-    public const string WebhooksUnavailable = "webhooks_unavailable";
     public const string AuthorizationNotFound = "authorization_not_found";
     public const string AuthorizationNotPending = "authorization_not_pending";
     public const string CaptureExceedsAuthorization = "capture_exceeds_authorization";

@@ -21,6 +21,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string TerminalKey = "dev-terminal-key";
     public const string NetworkKey = "dev-network-key";
 
+    // The silo's ledger; the API hears of its appends too, as an API hears of PostgreSQL's through LISTEN.
+    private readonly InMemoryLedgerStore _ledger = new();
     private InProcessTestCluster? _cluster;
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -35,9 +37,8 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
-            var ledger = new InMemoryLedgerStore();
-            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(ledger));
-            host.Services.AddSingleton<IEventFeedStore>(ledger);
+            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(_ledger));
+            host.Services.AddSingleton<IEventFeedStore>(_ledger);
             host.Services.AddPaymentsGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage("accounts").UseInMemoryReminderService());
@@ -48,6 +49,8 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             services.RemoveAll<IClusterClients>();
             services.AddSingleton<IClusterClients>(new TestClusterClients(_cluster.Client, "region-a"));
+            services.RemoveAll<ILedgerAppends>();
+            services.AddSingleton<ILedgerAppends>(_ledger);
         }));
     }
 

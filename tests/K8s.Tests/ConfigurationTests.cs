@@ -147,6 +147,26 @@ public sealed partial class ConfigurationTests(RenderedManifests manifests)
     }
 
     [Fact]
+    public void The_webhook_secret_key_of_every_silo_comes_from_the_secret_and_the_apis_carry_none()
+    {
+        const string Variable = "Payments__Webhooks__SecretKey";
+        foreach (var region in RenderedManifests.RegionOverlays)
+        {
+            var silo = manifests.Get("Deployment", RenderedManifests.RegionNamespace(region), "silo");
+            var key = Json.Objects(Assert.Single(silo.Containers)["env"]).SingleOrDefault(v => Json.Text(v["name"]) == Variable);
+            var api = manifests.Get("Deployment", RenderedManifests.RegionNamespace(region), "api");
+
+            Assert.True(key is not null, $"{silo}: no {Variable}, so no webhook endpoint can be registered");
+            Assert.Null(key["value"]);
+            var reference = key["valueFrom"]?["secretKeyRef"];
+            Assert.True(reference is not null, $"{silo}: {Variable} is not taken from a Secret");
+            var secret = manifests.Get("Secret", silo.Namespace, Json.Text(reference["name"]) ?? "");
+            Assert.True(secret.Data.ContainsKey(Json.Text(reference["key"]) ?? ""), $"{secret} has no key {reference["key"]}");
+            Assert.DoesNotContain(Variable, manifests.Environment(api, Assert.Single(api.Containers)).Keys);
+        }
+    }
+
+    [Fact]
     public void Every_region_knows_the_rules_of_every_region()
     {
         foreach (var region in RenderedManifests.RegionOverlays)

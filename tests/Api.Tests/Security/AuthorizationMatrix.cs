@@ -77,7 +77,7 @@ public static partial class AuthorizationMatrix
                 using var request = Request(method, pattern, accountId);
                 var response = await client(KeyOf(caller, keys)).SendAsync(request);
                 var expected = isPublic ? "not 401/403" : Expected(caller, Allowed[policy!]);
-                if (!Matches(expected, response.StatusCode) || (int)response.StatusCode >= 500)
+                if (!Matches(expected, response.StatusCode) || ((int)response.StatusCode >= 500 && !Unavailable(pattern, response.StatusCode)))
                 {
                     failures.Add($"{name} as {caller}: {(int)response.StatusCode}, expected {expected}");
                 }
@@ -86,6 +86,10 @@ public static partial class AuthorizationMatrix
 
         return failures;
     }
+
+    /// <summary>The webhook endpoints answer 503 unavailable where the silo has no webhook store (the API tests' cluster).</summary>
+    private static bool Unavailable(string pattern, HttpStatusCode status) =>
+        status == HttpStatusCode.ServiceUnavailable && pattern.StartsWith("/v1/webhook-endpoints", StringComparison.Ordinal);
 
     private static string Expected(Caller caller, Caller[] allowed) => caller switch
     {

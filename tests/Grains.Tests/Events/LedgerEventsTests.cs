@@ -42,6 +42,35 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
                 $"{pair.First.Type}: {pair.Second["data"]!.ToJsonString()}"));
     }
 
+    [Fact]
+    public async Task A_type_filter_reads_only_its_types_and_a_prefix_reads_every_type_under_it()
+    {
+        var (account, answers) = await RecordEveryKindAsync();
+
+        var lifecycle = await ReadFeedAsync(account, "authorization.*");
+        var two = await ReadFeedAsync(account, "authorization.expired", "account.opened");
+
+        Assert.Equal(answers.Select(a => a.Type), lifecycle.Select(e => (string)e["type"]!));
+        Assert.Equal([EventTypes.AccountOpened, EventTypes.AuthorizationExpired], two.Select(e => (string)e["type"]!));
+    }
+
+    [Fact]
+    public async Task Advices_come_as_the_payment_or_the_authorization_type_and_a_type_filter_tells_them_apart()
+    {
+        var account = await cluster.OpenAsync(100_000);
+        var now = cluster.Clock.GetUtcNow();
+        var payment = (await account.AdviseAsync(new AdviceRequest(AdviceKind.Payment, 300, "EUR", "Station", "5542", now, "net-p"))).Payment!;
+        var hold = (await account.AdviseAsync(new AdviceRequest(AdviceKind.Authorization, 400, "EUR", "Hotel", "7011", now, "net-a"))).Authorization!;
+
+        var all = await ReadFeedAsync(account);
+        var pending = await ReadFeedAsync(account, EventTypes.AuthorizationPending);
+
+        Assert.Equal([EventTypes.AccountOpened, EventTypes.PaymentApproved, EventTypes.AuthorizationPending], all.Select(e => (string)e["type"]!));
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(payment, CloudEventJson.DataOptions), all[1]["data"]));
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(hold, CloudEventJson.DataOptions), all[2]["data"]));
+        Assert.Equal([all[2]["id"]!.ToJsonString()], pending.Select(e => e["id"]!.ToJsonString()));
+    }
+
     /// <summary>
     /// One row of every kind on a fresh account; returns the grain's answers to the authorization requests (and the
     /// authorization after its expiry), in ledger order, with the event type each must come as.
@@ -71,10 +100,10 @@ public sealed class LedgerEventsTests(ClusterFixture cluster) : IClassFixture<Cl
         return (account, answers);
     }
 
-    private async Task<List<JsonNode>> ReadFeedAsync(IAccountGrain account)
+    private async Task<List<JsonNode>> ReadFeedAsync(IAccountGrain account, params string[] types)
     {
         var page = await cluster.Client.GetGrain<IEventFeedGrain>(0)
-            .ReadAsync(new EventQuery(FeedPosition.Start, 100, [], account.GetPrimaryKeyString()));
+            .ReadAsync(new EventQuery(FeedPosition.Start, 100, types, account.GetPrimaryKeyString()));
         return page.Items.Select(item => JsonNode.Parse(item)!).ToList();
     }
 

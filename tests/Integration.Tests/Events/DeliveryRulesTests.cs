@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Payments.Contracts;
@@ -74,8 +75,10 @@ public sealed class DeliveryRulesTests(RealServers servers) : IAsyncDisposable
         var ledger = new Payments.Ledger.PostgresLedgerStore(_db);
         var events = new LedgerEvents(ledger, new NoRegions());
         var sender = new WebhookSender(new UrlPolicy(development: true), _options.AttemptTimeout);
-        var worker = new EndpointWorker(lease, store, new EventFeed(feed, events), feed, events, sender, secrets, _time, _options,
-            new WebhookMetrics(new SiloRegion("region-a")), NullLogger.Instance);
+        // Hearing of no appends: the worker finds the rows by its poll.
+        var delivery = new WebhookDelivery(store, new EventFeed(feed, events), feed, events, sender, secrets, new UnheardLedgerAppends(), _time,
+            Options.Create(_options), new WebhookMetrics(new SiloRegion("region-a")));
+        var worker = new EndpointWorker(lease, delivery, NullLogger.Instance);
         return Task.Run(() => worker.RunAsync(stop), stop);
     }
 

@@ -56,7 +56,7 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             var writersDone = allWritten.IsCompleted;
-            var rows = await store.ReadAsync(cursor, null, 200, CancellationToken.None);
+            var rows = (await store.ReadAsync(cursor, FeedFilter.All, 200, CancellationToken.None)).Rows;
             foreach (var row in rows)
             {
                 Assert.True(row.Position.CompareTo(cursor) > 0, $"{row.Position} read after {cursor}; page of {rows.Count}: {rows[0].Position} .. {rows[^1].Position}");
@@ -85,6 +85,61 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
         Assert.Equal(all.ToHashSet(), mine.ToHashSet());
         Assert.All(mine.GroupBy(r => r.Account), account =>
             Assert.Equal(account.Select(r => r.Seq).Order(), account.Select(r => r.Seq)));
+    }
+
+    [Fact]
+    public async Task A_type_filter_read_in_small_pages_returns_every_matching_row_once_and_only_those()
+    {
+        var store = new PostgresEventFeedStore(_db);
+        var rows = new LedgerRows(_db);
+        var start = await store.HeadAsync(CancellationToken.None);
+        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
+        var written = new List<LedgerEntry>();
+        for (var i = 0; i < 12; i++)
+        {
+            var entry = (i % 3) switch
+            {
+                0 => rows.Payment(account, _day, 10, approved: false),
+                1 => rows.Payment(account, _day, 10),
+                _ => rows.Deposit(account, _day, 10),
+            };
+            await rows.AppendAsync(entry);
+            written.Add(entry);
+        }
+
+        var declined = await ReadFilteredAsync(store, start, new EventTypeFilter(["payment.declined"]), account, expected: 4);
+        var payments = await ReadFilteredAsync(store, start, new EventTypeFilter(["payment.*"]), account, expected: 8);
+        var head = await store.HeadAsync(CancellationToken.None);
+        var none = await store.ReadAsync(start, new FeedFilter(account, LedgerEventTypes.Matching(new EventTypeFilter(["refund.created"]))), 10, CancellationToken.None);
+
+        Assert.Equal(written.Where((_, i) => i % 3 == 0).Select(e => e.Seq), declined);
+        Assert.Equal(written.Where((_, i) => i % 3 != 2).Select(e => e.Seq), payments);
+        Assert.Empty(none.Rows);
+        // Nothing matched, yet the read looked up to the head: a reader without a cursor of its own goes on from there.
+        Assert.True(none.Scanned.CompareTo(head) >= 0, $"{none.Scanned} before the head {head}");
+    }
+
+    /// <summary>
+    /// Reads pages of two rows, each from the last page's scanned position, until <paramref name="expected"/> rows
+    /// came (and one more page, which must bring none).
+    /// </summary>
+    private static async Task<List<long>> ReadFilteredAsync(
+        PostgresEventFeedStore store, FeedPosition after, EventTypeFilter types, string account, int expected)
+    {
+        var filter = new FeedFilter(account, LedgerEventTypes.Matching(types));
+        var seqs = new List<long>();
+        var deadline = DateTime.UtcNow + HorizonWait;
+        while (seqs.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var page = await store.ReadAsync(after, filter, 2, CancellationToken.None);
+            Assert.True(page.Scanned.CompareTo(after) >= 0, $"{page.Scanned} before {after}");
+            Assert.All(page.Rows, row => Assert.True(types.Matches(LedgerEventTypes.Of(row.Entry))));
+            seqs.AddRange(page.Rows.Select(row => row.Entry.Seq));
+            after = page.Scanned;
+        }
+
+        seqs.AddRange((await store.ReadAsync(after, filter, 2, CancellationToken.None)).Rows.Select(row => row.Entry.Seq));
+        return seqs;
     }
 
     /// <summary>Accounts of its own, rows appended one batch after the other: sometimes one row, sometimes several per account.</summary>
@@ -157,7 +212,7 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
         var seen = new HashSet<(string, long)>();
         while (true)
         {
-            var rows = await reader.ReadAsync(after, null, 500, CancellationToken.None);
+            var rows = (await reader.ReadAsync(after, FeedFilter.All, 500, CancellationToken.None)).Rows;
             foreach (var row in rows)
             {
                 after = row.Position;
@@ -200,7 +255,7 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
     /// <summary>The naive feed: rows whose transaction id is past the cursor's, with no horizon.</summary>
     private sealed class NaiveFeed(NpgsqlDataSource db) : IEventFeedStore
     {
-        public async Task<IReadOnlyList<FeedRow>> ReadAsync(FeedPosition after, string? accountId, int limit, CancellationToken cancellationToken)
+        public async Task<FeedPage> ReadAsync(FeedPosition after, FeedFilter filter, int limit, CancellationToken cancellationToken)
         {
             await using var command = db.CreateCommand(
                 """
@@ -219,7 +274,7 @@ public sealed class FeedOrderTests(RealServers servers) : IAsyncDisposable
                 rows.Add(new FeedRow(new FeedPosition(ulong.Parse(reader.GetString(2), CultureInfo.InvariantCulture), account, seq), "", entry));
             }
 
-            return rows;
+            return new FeedPage(rows, rows.Count > 0 ? rows[^1].Position : after);
         }
 
         public Task<FeedRow?> FindAsync(string accountId, long seq, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -12,7 +12,8 @@ namespace Payments.Integration.Tests.Events;
 /// <summary>
 /// Webhooks from real silo processes to a real HTTP receiver (Kestrel in the test) while terminals pay with
 /// Idempotency-Keys: every event arrives at least once, signed (checked by an independent implementation), each
-/// account's events in order, through a receiver's outage, a silo killed with SIGKILL, and a receiver that never answers.
+/// account's events in order, through a receiver's outage, a silo killed with SIGKILL, the database's primary killed
+/// (a Patroni failover), and a receiver that never answers.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class WebhookDeliveryTests(RealServers servers, ITestOutputHelper output)
@@ -112,6 +113,39 @@ public sealed class WebhookDeliveryTests(RealServers servers, ITestOutputHelper 
         Assert.NotEqual(owner, await OwnerProcessAsync(endpointId));
         AssertInAccountOrder(arrived, expected);
         Assert.All(await IndependentSignature.VerifyAsync(secret, arrived), Assert.True);
+    }
+
+    [Fact]
+    public async Task Nothing_is_lost_or_skipped_when_the_database_primary_is_killed_during_delivery()
+    {
+        await using var topology = new PaymentsTopology(servers);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var api = await StartRegionAsync(topology, silos: 2);
+        var (_, secret) = await RegisterAsync(api, receiver.Url);
+        var accounts = await TestAccounts.OpenAsync(api, "dbfo", 20, 50_000, 10_000, Ceilings);
+
+        await using var load = PaymentLoad.Start(api, accounts, Load);
+        await load.WaitForAnswersAsync(150);
+        while (receiver.Accepted.Count < 50)
+        {
+            await Task.Delay(50);
+        }
+
+        var primary = await servers.PrimaryAsync();
+        await servers.KillPostgresAsync(primary);
+        output.WriteLine($"killed the PostgreSQL primary {primary} after {receiver.Accepted.Count} deliveries");
+        // Payments go on on the promoted standby: so do their events, through the feed, the cursors and the leases.
+        await load.WaitForAnswersAsync(load.AnsweredCount + 150);
+        await servers.RestoreAsync();
+        await load.WaitForAnswersAsync(load.AnsweredCount + 50);
+        await load.StopAsync();
+        var expected = await ExpectedAsync(accounts);
+        var arrived = await WaitForAsync(receiver, expected);
+
+        Assert.NotEqual(primary, await servers.PrimaryAsync());
+        AssertInAccountOrder(arrived, expected);
+        Assert.All(await IndependentSignature.VerifyAsync(secret, arrived), Assert.True);
+        Assert.All(topology.Processes, p => Assert.True(p.IsRunning, $"{p.Name} stopped"));
     }
 
     [Fact]

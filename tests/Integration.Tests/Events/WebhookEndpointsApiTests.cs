@@ -112,6 +112,29 @@ public sealed class WebhookEndpointsApiTests(RealServers servers) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Creating_changing_retrying_and_removing_an_endpoint_are_audited_without_its_secret()
+    {
+        var created = await (await _admin.PostAsJsonAsync("/v1/webhook-endpoints", new { url = PublicUrl, types = new[] { "payment.*" } }))
+            .Content.ReadFromJsonAsync<JsonObject>();
+        var (id, secret) = ((string)created!["id"]!, (string)created["secret"]!);
+        await _admin.PatchAsJsonAsync($"/v1/webhook-endpoints/{id}", new { description = "fraud" });
+        var refused = await _admin.PostAsync($"/v1/webhook-endpoints/{id}/deliveries/999999999/retry", null);
+        await _admin.DeleteAsync($"/v1/webhook-endpoints/{id}");
+
+        var audit = await AuditAsync($"webhook_endpoint:{id}");
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(["webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.deleted"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.False(string.IsNullOrEmpty(a.Actor)));
+        Assert.Null(audit[0].Before);
+        Assert.Contains("\"description\": \"fraud\"", audit[1].After);
+        Assert.DoesNotContain("fraud", audit[1].Before);
+        Assert.Contains(id, audit[2].Before);
+        Assert.Null(audit[2].After);
+        Assert.All(audit, a => Assert.DoesNotContain(secret["whsec_".Length..], a.Before + a.After));
+    }
+
+    [Fact]
     public async Task An_unknown_endpoint_or_delivery_answers_the_contracts_codes()
     {
         var id = await CreateAsync();
@@ -133,6 +156,22 @@ public sealed class WebhookEndpointsApiTests(RealServers servers) : IAsyncLifeti
         var created = await _admin.PostAsJsonAsync("/v1/webhook-endpoints", new { url = PublicUrl, types = new[] { "payment.*" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    private async Task<List<(string Action, string Actor, string? Before, string? After)>> AuditAsync(string target)
+    {
+        await using var connection = await servers.OpenPostgresAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT action, actor, before::text, after::text FROM admin_audit WHERE target = @target ORDER BY id", connection);
+        command.Parameters.AddWithValue("target", target);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string?, string?)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return rows;
     }
 
     private async Task<byte[]> StoredSecretAsync(string endpointId)

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Payments.Events;
+using Payments.Integration.Tests.Infrastructure;
+
+namespace Payments.Integration.Tests.Events;
+
+/// <summary>
+/// The feed readers' wake-up on the real PostgreSQL: a ledger insert notifies (migration 0012) the one listening
+/// connection of the process, which hears it once the transaction commits, and listens again after its connection is
+/// lost (as at a failover).
+/// </summary>
+[Collection(RealServersCollection.Name)]
+public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
+{
+    private static readonly TimeSpan Heard = TimeSpan.FromSeconds(10);
+    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
+    // The listener's own connections, named so that the test can kill them and only them.
+    private readonly string _name = "appends-" + Guid.NewGuid().ToString("N")[..12];
+    private NpgsqlDataSource? _listenerDb;
+
+    private NpgsqlDataSource ListenerDb => _listenerDb ??= new NpgsqlDataSourceBuilder(servers.PostgresConnectionString)
+    {
+        ConnectionStringBuilder = { ApplicationName = _name },
+    }.Build();
+    private readonly DateOnly _day = LedgerRows.NewBusinessDate();
+
+    [Fact]
+    public async Task A_committed_ledger_insert_is_heard_and_the_listener_listens_again_after_its_connection_is_killed()
+    {
+        using var listener = new PostgresLedgerAppends(ListenerDb, NullLogger<PostgresLedgerAppends>.Instance);
+        var listening = listener.Next;
+        await listener.StartAsync(CancellationToken.None);
+        await listening.WaitAsync(Heard);
+        var rows = new LedgerRows(_db);
+        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
+        // The opening row's own notification goes by first.
+        await Task.Delay(300);
+
+        var first = listener.Next;
+        await rows.AppendAsync(rows.Payment(account, _day, 10));
+        await first.WaitAsync(Heard);
+
+        var reconnected = listener.Next;
+        await KillListeningConnectionsAsync();
+        await reconnected.WaitAsync(Heard);
+        var afterReconnect = await HeardAfterListeningAgainAsync(listener, () => rows.AppendAsync(rows.Payment(account, _day, 10)));
+
+        Assert.True(afterReconnect, "An append after the reconnection was heard.");
+        await listener.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task An_insert_is_heard_only_when_its_transaction_commits()
+    {
+        using var listener = new PostgresLedgerAppends(ListenerDb, NullLogger<PostgresLedgerAppends>.Instance);
+        var listening = listener.Next;
+        await listener.StartAsync(CancellationToken.None);
+        await listening.WaitAsync(Heard);
+        var next = listener.Next;
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        // The trigger is per statement: an insert notifies whatever rows it brings (none here); what matters is when.
+        await using (var insert = new NpgsqlCommand("INSERT INTO ledger SELECT * FROM ledger WHERE false", connection, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await Task.Delay(500);
+        var beforeCommit = next.IsCompleted;
+        await transaction.CommitAsync();
+        await next.WaitAsync(Heard);
+
+        Assert.False(beforeCommit, "Heard before the transaction committed.");
+        await listener.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>The kill may land before the new connection listens: append until one is heard, a few times at most.</summary>
+    private static async Task<bool> HeardAfterListeningAgainAsync(PostgresLedgerAppends listener, Func<Task> append)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var next = listener.Next;
+            await append();
+            if (await Task.WhenAny(next, Task.Delay(500)) == next)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task KillListeningConnectionsAsync()
+    {
+        await using var kill = _db.CreateCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name");
+        kill.Parameters.AddWithValue("name", _name);
+        Assert.Equal(1L, await kill.ExecuteScalarAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        if (_listenerDb is not null)
+        {
+            await _listenerDb.DisposeAsync();
+        }
+    }
+}
