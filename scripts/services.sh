@@ -7,7 +7,7 @@
 #   scripts/services.sh start-postgres | stop-postgres        every PostgreSQL node (an outage of the whole store)
 #   scripts/services.sh start-redis a|b | stop-redis a|b      one region's Redis nodes
 #   scripts/services.sh primary | redis-primary <region> | wait-replicated | switchover <node> | render <folder>
-#   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site>
+#   scripts/services.sh kill-postgres <node> | kill-patroni <node> | kill-redis <node> | kill-site <site> | site-pids <site>
 #
 # start starts whatever is not running (after a kill, a killed PostgreSQL node rejoins as a standby, rewound by
 # pg_rewind; a killed Redis comes back as a replica of the current primary) and waits until the store is replicated.
@@ -87,7 +87,13 @@ ensure_binaries() {
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v ss >/dev/null 2>&1 || missing+=(iproute2)
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+    # Debian's etcd-server package starts a system etcd on 127.0.0.1:2379, etcd-a's client port in the dev topology;
+    # the scripts run etcd members of their own, so the one just installed is stopped and left disabled.
+    if [[ " ${missing[*]} " == *" etcd-server "* ]] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/dev/null; then
+        systemctl disable --now etcd >/dev/null 2>&1 && say "stopped and disabled the etcd system service that etcd-server started"
+    fi
     PG_BIN="$(find_pg_bin)" || fail "no PostgreSQL >= $PG_MIN_VERSION found after installing 'postgresql'"
     if is_root && ! id -u postgres >/dev/null 2>&1; then
         fail "running as root needs the 'postgres' OS user (initdb refuses root); install 'postgresql' or run as a normal user"
@@ -206,17 +212,27 @@ etcd_endpoints() {
 
 etcdctl_run() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=3 etcdctl --endpoints="$(etcd_endpoints)" --command-timeout=3s "$@"; }
 
+# Patroni's keys live in etcd's v2 keyspace (see write_patroni_config): etcdctl in its v2 mode reaches them.
+etcdctl_keys() { $(in_site "$(members etcd | head -n1)") env ETCDCTL_API=2 etcdctl --endpoints="$(etcd_endpoints)" --total-timeout=3s "$@"; }
+
 start_etcd() {
     local member="$1" dir="$DATA_DIR/$1"
     alive "$dir/pid" && return 0
     ensure_ports_free "$member" client peer
     mkdir -p "$dir"
-    # A loaded 2-core machine: heartbeats every 200 ms, a leader lost after 2 s (etcd's tuning guide: 10 × heartbeat).
-    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" \
+    # Heartbeats every 100 ms, a leader lost after 1 s (etcd's tuning guide: 10 × heartbeat). Patroni gives each
+    # member retry_timeout / 3 = 1 s per request: an election slower than that, after the loss of the region holding
+    # etcd's leader, made the primary of the other region demote itself (ADR 0017).
+    # --pre-vote (off by default in etcd 3.4): a member cut off from the others keeps campaigning and raising its term;
+    # without a pre-vote its return deposes the leader, and the new primary demoted itself 4 s after region-a came back
+    # in the failover demo. It also keeps a member that missed a few heartbeats on a loaded machine from starting an
+    # election the others, still hearing their leader, would not join.
+    # --enable-v2: Patroni talks to etcd's v2 API (see write_patroni_config).
+    $(in_site "$member") etcd --name "$member" --data-dir "$dir/data" --pre-vote --enable-v2=true \
         --listen-client-urls "http://$(endpoint "$member" client)" --advertise-client-urls "http://$(endpoint "$member" client)" \
         --listen-peer-urls "http://$(endpoint "$member" peer)" --initial-advertise-peer-urls "http://$(endpoint "$member" peer)" \
         --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-token "payments-$INSTANCE" --initial-cluster-state new \
-        --heartbeat-interval 200 --election-timeout 2000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
+        --heartbeat-interval 100 --election-timeout 1000 </dev/null >>"$dir/etcd.log" 2>&1 9>&- 8>&- &
     printf '%s\n' "$!" >"$dir/pid"
     say "etcd $member: started on $(endpoint "$member" client)"
 }
@@ -244,7 +260,11 @@ name: $node
 restapi:
   listen: $(endpoint "$node" rest)
   connect_address: $(endpoint "$node" rest)
-etcd3:
+# etcd's v2 API, not etcd3: Patroni 3.0.2's etcd3 client renews a leader key whose lease expired with an
+# unconditional put, and a former primary cut off with a minority reads its own stale view (serializable reads) and
+# takes the key back from the promoted standby when it reconnects: the failover demo lost the standby's commits so.
+# The v2 client renews only with a compare-and-swap on its own name (fixed for etcd3 in Patroni 3.0.3; ADR 0017).
+etcd:
   hosts: $etcd_hosts
 bootstrap:
   dcs:
@@ -271,8 +291,8 @@ bootstrap:
         fsync: "on"
         synchronous_commit: "on"
         full_page_writes: "on"
-        # A lost standby is noticed in seconds, not the default minute during which every commit waits.
-        wal_sender_timeout: 5s
+        # A lost standby is noticed in 2 s, not the default minute during which every commit waits (ADR 0017).
+        wal_sender_timeout: 2s
         wal_receiver_timeout: 5s
         wal_receiver_status_interval: 1s
         max_wal_size: 4GB
@@ -323,7 +343,7 @@ guard_patroni() {
     [[ -f "$dir/stopping" ]] && exit 0
     echo "$(date -u +%FT%T) guard: Patroni of $node is gone; stopping its PostgreSQL (watchdog)" >>"$dir/patroni.log"
     $(in_site "$node") $(as_postgres) "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate stop >>"$dir/patroni.log" 2>&1
-    printf 'value("%s") = "%s"\n\ndel %s\n\n\n' "$LEADER_KEY" "$node" "$LEADER_KEY" | etcdctl_run txn >>"$dir/patroni.log" 2>&1
+    etcdctl_keys rm --with-value "$node" "$LEADER_KEY" >>"$dir/patroni.log" 2>&1
 }
 
 start_patroni() {
@@ -383,15 +403,33 @@ create_database() {
     fi
 }
 
+# Bootstrap is over, well or badly: the node holds the leader key (/primary), or its Patroni gave up and exited
+# (Patroni 3.0 removes the initialize key and exits when its post-bootstrap fails).
+bootstrap_settled() { is_primary "$1" || ! alive "$DATA_DIR/$1/patroni.pid"; }
+
+# The first node initialises the cluster and becomes the primary (the others are then cloned from it). A failed
+# bootstrap (seen once on a loaded machine) is tried again from scratch, up to 3 times: the cluster never took a write,
+# so its data folder and its keys in etcd are thrown away. The log of each failed attempt is kept beside the node's.
+bootstrap_primary() {
+    local node="$1" dir="$DATA_DIR/$1" attempt
+    for attempt in 1 2 3; do
+        start_patroni "$node"
+        wait_until "$TIMEOUT_SECONDS" bootstrap_settled "$node"
+        is_primary "$node" && return 0
+        tail -n 30 "$dir/patroni.log" >&2
+        say "postgres: bootstrap of $node failed (attempt $attempt of 3); its log is $dir/patroni-bootstrap-$attempt.log"
+        stop_patroni "$node" >/dev/null
+        mv "$dir/patroni.log" "$dir/patroni-bootstrap-$attempt.log"
+        rm -rf "$dir/data" "$dir"/data_*
+        etcdctl_keys rm --recursive "${LEADER_KEY%/*}" >/dev/null 2>&1 || true
+    done
+    fail "$node did not bootstrap a cluster in 3 attempts (logs: $dir/patroni-bootstrap-*.log)"
+}
+
 start_postgres() {
     local node first
     first="$(members postgres | head -n1)"
-    # At bootstrap the first node initialises the cluster and becomes the primary; the others are cloned from it.
-    if [[ ! -f "$DATA_DIR/$first/data/PG_VERSION" ]]; then
-        start_patroni "$first"
-        wait_until "$TIMEOUT_SECONDS" primary_node ||
-            { tail -n 30 "$DATA_DIR/$first/patroni.log" >&2; fail "$first did not become the primary"; }
-    fi
+    [[ -f "$DATA_DIR/$first/data/PG_VERSION" ]] || bootstrap_primary "$first"
     for node in $(members postgres); do start_patroni "$node"; done
     wait_replicated
     create_database
@@ -569,6 +607,20 @@ kill_site() {
     done
 }
 
+# Every server process of the site (guards, Patroni, PostgreSQL with its backends, etcd, Redis, sentinels): the
+# failover demo's loopback variant freezes them with SIGSTOP to stand for a cut-off site.
+site_pids() {
+    local site="$1" node member postmaster
+    for node in $(members postgres "$site"); do
+        cat "$DATA_DIR/$node/guard.pid" "$DATA_DIR/$node/patroni.pid" 2>/dev/null || true
+        postmaster="$(postmaster_pid "$node")"
+        [[ -n "$postmaster" ]] && { printf '%s\n' "$postmaster"; ps -o pid= --ppid "$postmaster" || true; }
+    done
+    for member in $(members etcd "$site") $(members redis "$site") $(members sentinel "$site"); do
+        cat "$DATA_DIR/$member/pid" 2>/dev/null || true
+    done
+}
+
 etcd_initial_cluster() {
     local member cluster=""
     for member in $(members etcd); do cluster+="${cluster:+,}$member=http://$(endpoint "$member" peer)"; done
@@ -659,7 +711,7 @@ main() {
     shift
     case "$command" in
         start | stop | status | destroy | connections | start-postgres | stop-postgres | primary | wait-replicated) [[ $# -eq 0 ]] || usage ;;
-        start-redis | stop-redis | redis-primary | switchover | render | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
+        start-redis | stop-redis | redis-primary | switchover | site-pids | render | kill-postgres | kill-patroni | kill-redis | kill-site) [[ $# -eq 1 ]] || usage ;;
         *) usage ;;
     esac
     if [[ "$command" == render ]]; then
@@ -684,6 +736,7 @@ main() {
         stop-redis) for member in $(members redis "$(region_name "$1")"); do stop_member "$member"; done ;;
         redis-primary) redis_primary_node "$1" || fail "no Redis primary known for $1" ;;
         switchover) switchover "$1" ;;
+        site-pids) site_pids "$1" ;;
         kill-postgres) kill_postgres "$1" ;;
         kill-patroni) kill_patroni "$1" ;;
         kill-redis) kill_pid "$1" "$(cat "$DATA_DIR/$1/pid" 2>/dev/null)" ;;

@@ -15,7 +15,6 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 for name in $(members front-door) $(members api) $(members silo); do
     stop_process "$name"
 done
-POSTGRES="$(postgres_connection)"
 
 echo "building..."
 dotnet build Silo/Silo.csproj -c Release -o "$BUILD_DIR/silo" -v quiet -nologo >"$LOG_DIR/build.log" 2>&1 \
@@ -27,7 +26,7 @@ for name in $(members silo); do
     region="$(site_of "$name")"
     ASPNETCORE_ENVIRONMENT=Development \
     Payments__Region="$region" \
-    ConnectionStrings__Postgres="$POSTGRES" \
+    ConnectionStrings__Postgres="$(postgres_connection "" "$region")" \
     ConnectionStrings__Redis="$(redis_connection "$region")" \
     Orleans__SiloPort="$(port "$name" silo)" Orleans__GatewayPort="$(port "$name" gateway)" \
     Urls="http://127.0.0.1:$(port "$name" http)" \
@@ -44,7 +43,7 @@ for name in $(members api); do
     env ASPNETCORE_ENVIRONMENT=Development \
         Payments__Region="$(site_of "$name")" \
         "${clusters[@]}" \
-        ConnectionStrings__Postgres="$POSTGRES" \
+        ConnectionStrings__Postgres="$(postgres_connection "" "$(site_of "$name")")" \
         Urls="http://127.0.0.1:$(port "$name" http)" \
         nohup dotnet "$BUILD_DIR/api/Payments.Client.Api.dll" --contentRoot "$BUILD_DIR/api" >"$LOG_DIR/$name.log" 2>&1 &
     echo $! >"$RUN_DIR/$name.pid"

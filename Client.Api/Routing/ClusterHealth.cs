@@ -1,10 +1,11 @@
 namespace Payments.Api.Routing;
 
 /// <summary>
-/// One region's cluster as this API sees it: its circuit breaker (fed by the prober and by real calls), the last
-/// probe, and the operator's switch that sends its accounts elsewhere on purpose.
+/// One region's cluster as this API sees it: its circuit breaker (fed by the prober and by real calls, but not by
+/// failures while the shared store is down, see <see cref="SharedStoreWatch"/>), the last probe, and the operator's
+/// switch that sends its accounts elsewhere on purpose.
 /// </summary>
-public sealed class ClusterHealth(string region, CircuitBreaker breaker, TimeProvider time, ILogger logger)
+public sealed class ClusterHealth(string region, CircuitBreaker breaker, SharedStoreWatch store, TimeProvider time, ILogger logger)
 {
     private readonly Lock _lock = new();
     private volatile RoutingSwitch? _routing;
@@ -60,12 +61,16 @@ public sealed class ClusterHealth(string region, CircuitBreaker breaker, TimePro
 
     public void RecordFailure(string reason)
     {
+        var counted = !store.IsDown;
         lock (_lock)
         {
-            LastFailure = reason;
+            LastFailure = counted ? reason : $"{reason} (not counted: the shared store is down)";
         }
 
-        Log(breaker.RecordFailure(), reason);
+        if (counted)
+        {
+            Log(breaker.RecordFailure(), reason);
+        }
     }
 
     private void Log(BreakerState? changed, string? reason)

@@ -7,12 +7,13 @@ public sealed class ClusterHealthRegistry
 {
     private readonly Dictionary<string, ClusterHealth> _clusters;
 
-    public ClusterHealthRegistry(IClusterClients clusters, IOptions<RoutingOptions> options, TimeProvider time, ILogger<ClusterHealthRegistry> logger)
+    public ClusterHealthRegistry(
+        IClusterClients clusters, SharedStoreWatch store, IOptions<RoutingOptions> options, TimeProvider time, ILogger<ClusterHealthRegistry> logger)
     {
         var settings = options.Value;
         _clusters = clusters.Regions.ToDictionary(
             region => region,
-            region => new ClusterHealth(region, new CircuitBreaker(settings.FailureThreshold, settings.RecoveryPeriod, time), time, logger),
+            region => new ClusterHealth(region, new CircuitBreaker(settings.FailureThreshold, settings.RecoveryPeriod, time), store, time, logger),
             StringComparer.Ordinal);
     }
 

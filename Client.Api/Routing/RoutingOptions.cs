@@ -15,6 +15,12 @@ public sealed class RoutingOptions
     /// <summary>A probe that has not answered by then is a failure.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A ping of the shared store (<see cref="SharedStoreWatch"/>) that has not answered by then says it is down. Above
+    /// the connection string's connect timeout, so that a ping that first tries an unreachable host still reaches the primary.
+    /// </summary>
+    public TimeSpan StorePingTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The deadline of one grain call made for a request.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -31,7 +37,8 @@ public sealed class RoutingOptions
     public long DirectoryCacheSize { get; set; } = 1_000_000;
 
     public static bool IsValid(RoutingOptions options) =>
-        options.ProbeInterval > TimeSpan.Zero && options.ProbeTimeout > TimeSpan.Zero && options.CallTimeout > TimeSpan.Zero
+        options.ProbeInterval > TimeSpan.Zero && options.ProbeTimeout > TimeSpan.Zero && options.StorePingTimeout > TimeSpan.Zero
+        && options.CallTimeout > TimeSpan.Zero
         && options.RecoveryPeriod > TimeSpan.Zero && options.SwitchRefreshInterval > TimeSpan.Zero
         && options.FailureThreshold > 0 && options.DirectoryCacheSize > 0;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Payments.Api.Routing;
@@ -15,6 +16,10 @@ public static class RoutingServices
         // Unless the API hosts its own silo (the quick look, EmbeddedSilo).
         services.TryAddSingleton<IClusterClients, RegionClusters>();
         services.AddHostedService(sp => sp.GetRequiredService<IClusterClients>());
+        services.AddSingleton(sp => new SharedStoreWatch(
+            sp.GetService<ISharedStorePing>(), sp.GetRequiredService<IOptions<RoutingOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SharedStoreWatch>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SharedStoreWatch>());
         services.AddSingleton<ClusterHealthRegistry>();
         services.AddHostedService<ClusterProber>();
         services.AddSingleton<RoutingMetrics>();
@@ -23,8 +28,8 @@ public static class RoutingServices
         services.AddSingleton<RoutingSwitchRefresh>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingSwitchRefresh>());
 
-        // Without PostgreSQL (the embedded silo, the API tests) there is no directory: every account is local; and the
-        // routing switches are this API's alone.
+        // Without PostgreSQL (the embedded silo, the API tests) there is no directory: every account is local; the
+        // routing switches are this API's alone; and no shared store to watch.
         var postgres = configuration.GetConnectionString("Postgres");
         services.AddSingleton<HomeRegionDirectory>();
         if (string.IsNullOrWhiteSpace(postgres))
@@ -35,6 +40,7 @@ public static class RoutingServices
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.AddSingleton<IHomeRegionSource, PostgresHomeRegionSource>();
+            services.AddSingleton<ISharedStorePing, PostgresSharedStorePing>();
             services.AddSingleton<IRoutingSwitchStore, PostgresRoutingSwitchStore>();
         }
 

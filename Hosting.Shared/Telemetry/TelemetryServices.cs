@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -15,7 +16,8 @@ using Payments.Hosting.Security;
 namespace Payments.Hosting.Telemetry;
 
 /// <summary>
-/// Telemetry as every host sets it up: traces of HTTP requests, Orleans calls and Npgsql commands; metrics scraped
+/// Telemetry as every host sets it up: traces of HTTP requests, Orleans calls and Npgsql commands (a share of them,
+/// <see cref="TracingOptions"/>); metrics scraped
 /// by Prometheus at <c>/metrics</c>; both exported over OTLP too when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; logs as
 /// JSON outside Development, each line carrying the trace and span ids of the request it belongs to.
 /// </summary>
@@ -32,6 +34,12 @@ public static class TelemetryServices
     {
         builder.Logging.AddStructuredConsole(builder.Environment, builder.Configuration);
         string[] untraced = ["/health", MetricsPath, .. signals.UntracedPaths];
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.Section)
+            .Validate(TracingOptions.IsValid, $"{TracingOptions.Section}:TraceSampleRatio must be between 0 and 1.")
+            .ValidateOnStart();
+        // Parent-based: a request that arrives with a trace (the API's call reaching the silo) keeps its caller's decision.
+        builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) => tracing.SetSampler(new ParentBasedSampler(
+            new TraceIdRatioBasedSampler(services.GetRequiredService<IOptions<TracingOptions>>().Value.TraceSampleRatio))));
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(signals.ServiceName, ServiceNamespace)

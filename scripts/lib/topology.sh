@@ -44,6 +44,7 @@ members() {
     for name in ${TOPO_KIND[$1]:-}; do
         [[ -z "${2:-}" || "${TOPO[$name.site]}" == "$2" ]] && printf '%s\n' "$name"
     done
+    return 0
 }
 
 # The sites that run a cluster (every site but the witness).
@@ -79,9 +80,13 @@ in_site() {
 
 # One multi-host Npgsql string over every PostgreSQL node: a promotion needs no change anywhere. TCP keepalives break
 # a connection to a primary cut off the network in seconds (a commit on it is never cancelled, see docs/failover.md).
+# postgres_connection [database] [site]: given a site, its own nodes come first. Npgsql asks the hosts in order
+# whenever its knowledge of a host's role is older than Host Recheck Seconds, and a host cut off the network costs
+# every connection opened then the connect timeout; a region's processes listing their own node first never wait on
+# the other region's node while theirs is the primary, and find it first once it is promoted.
 postgres_connection() {
-    local database="${1:-$(setting database)}" hosts="" node
-    for node in $(members postgres); do
+    local database="${1:-$(setting database)}" site="${2:-}" hosts="" node
+    for node in $( (members postgres "$site"; members postgres) | awk '!seen[$0]++'); do
         hosts+="${hosts:+,}$(endpoint "$node" port)"
     done
     printf 'Host=%s;Username=postgres;Database=%s;Target Session Attributes=primary;Host Recheck Seconds=%s;Timeout=%s;TCP Keepalive Time=5;TCP Keepalive Interval=1\n' \

@@ -102,14 +102,13 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
         var shedding = narrow.Services.GetRequiredService<LoadShedding>();
         // A read whose account takes seconds to activate holds the only place.
         var slow = admin.GetAsync($"/v1/accounts/{SlowAccountsLedger.Prefix}{Guid.NewGuid():N}");
-        for (var waited = 0; shedding.InProgress == 0 && waited < 500; waited++)
-        {
-            await Task.Delay(10);
-        }
+        await WaitUntilAsync(() => shedding.InProgress == 1);
 
         var shed = await terminal.PayAsync(accountId, 100, "shed-1");
         var ready = await admin.GetAsync("/health/ready");
         await slow;
+        // The server frees the place once the read's response is written, which the client may see a moment before.
+        await WaitUntilAsync(() => shedding.InProgress == 0);
         var retried = await terminal.PayAsync(accountId, 100, "shed-1");
 
         var problem = await shed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
@@ -128,6 +127,14 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
 
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await wrongMethod.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition() && waited < 500; waited++)
+        {
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>The API with <paramref name="permits"/> requests per hour for <paramref name="role"/>: no refill during a test.</summary>

@@ -3,12 +3,13 @@ using Orleans.Storage;
 using Payments.Accounts;
 using Payments.Contracts;
 using Payments.Grains.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>When a busy account writes its snapshot (every N rows, without waiting for its reminder), and in what format.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class SnapshotTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed class SnapshotTests(ClusterFixture cluster, ITestOutputHelper output) : IClassFixture<ClusterFixture>
 {
     [Fact]
     public async Task A_busy_account_writes_its_snapshot_once_enough_rows_are_not_in_it()
@@ -43,6 +44,7 @@ public sealed class SnapshotTests(ClusterFixture cluster) : IClassFixture<Cluste
         var read = format.Deserialize<AccountState>(earlier)!;
         var compact = format.Serialize(read);
         var again = format.Deserialize<AccountState>(compact)!;
+        output.WriteLine($"The same snapshot: {earlier.ToMemory().Length} bytes of JSON, {compact.ToMemory().Length} bytes compact");
 
         Assert.Equal((byte)'{', earlier.ToMemory().Span[0]);
         Assert.Equal(SnapshotFormat.BinaryV1, compact.ToMemory().Span[0]);

@@ -6,9 +6,11 @@ namespace Payments.Integration.Tests.Failover;
 
 /// <summary>
 /// The whole of region-a lost at once under load on both APIs, its database with it: the PostgreSQL primary and its
-/// Patroni, its etcd member, its Redis and sentinel, its silo and API, all SIGKILLed. Region-b's API serves region-a's
-/// clients from the promoted standby; then region-a comes back, its old primary rejoins as a standby, and its accounts
-/// return to it. Nothing approved is lost or doubled, and nothing the old primary may have written alone survives.
+/// Patroni, its etcd member, its Redis and sentinel, its silo and API, all SIGKILLed. The terminals are plain clients
+/// of the front door (one address per region, no failover of their own): region-b's API, reached through region-a's
+/// front door address, serves region-a's clients from the promoted standby; then region-a comes back, its old primary
+/// rejoins as a standby, and its accounts return to it. Nothing approved is lost or doubled, and nothing the old
+/// primary may have written alone survives.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class RegionLossTests(RealServers servers, ITestOutputHelper output)
@@ -26,14 +28,14 @@ public sealed class RegionLossTests(RealServers servers, ITestOutputHelper outpu
         await topology.StartSiloAsync("region-b");
         var apiA = await topology.StartApiAsync("region-a");
         var apiB = await topology.StartApiAsync("region-b");
-        var apis = new Dictionary<string, Uri> { ["region-a"] = apiA.BaseAddress, ["region-b"] = apiB.BaseAddress };
+        await using var frontDoor = await FrontDoor.StartAsync(servers, [apiA, apiB], topology.LogDirectory);
         var runId = $"rl{Guid.NewGuid():N}"[..12];
-        var accounts = await AccountSetup.OpenAsync(apis, PaymentsTopology.AdminKey, runId, perRegion: 4, 5_000_000, DailyLimit);
+        var accounts = await AccountSetup.OpenAsync(frontDoor.Addresses, PaymentsTopology.AdminKey, runId, perRegion: 4, 5_000_000, DailyLimit);
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
 
         // A terminal keeps retrying a payment for a minute: the store's promotion is part of this outage.
         using var terminal = new PaymentTerminal(
-            apis, PaymentsTopology.TerminalKey, new TerminalOptions { RetryBudget = TimeSpan.FromSeconds(60) });
+            frontDoor.Addresses, PaymentsTopology.TerminalKey, new TerminalOptions { Mode = TerminalMode.Plain, RetryBudget = TimeSpan.FromSeconds(60) });
         var fleet = new TerminalFleet(terminal, runId, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
         var load = fleet.RunAsync(accounts, stop.Token);
@@ -65,12 +67,15 @@ public sealed class RegionLossTests(RealServers servers, ITestOutputHelper outpu
         var ids = accounts.Select(a => a.AccountId).ToList();
         var audit = await LedgerAudit.RunAsync(connection, ids, outcomes, DailyLimit);
         var region = outcomes.Where(o => o.HomeRegion == "region-a" && o.SentAt >= lostAt && o.SentAt < restoredAt).ToList();
-        new Measurements(output, servers).Record("region-a lost (database primary, etcd, Redis, silo, API)",
+        var stateChanges = frontDoor.Instances.Select(i => i.StateChanges("region-a")).ToList();
+        new Measurements(output, servers).Record("region-a lost (database primary, etcd, Redis, silo, API; plain clients, front door)",
             $"RTO {(failedOver.AnsweredAt - lostAt).TotalSeconds:0.00} s (loss → first region-a payment approved by region-b); " +
             $"{promoted} promoted; return {(returned.AnsweredAt - restoredAt).TotalSeconds:0.00} s after region-a's restart began; " +
             $"RPO {audit.ApprovedAnswersMissing} approved payments missing of {outcomes.Count(o => o.Result == PaymentOutcome.Approved)}; " +
             $"{region.Sum(o => o.Attempts - 1)} failed attempts (503 or no answer) of region-a's payments during the loss, " +
-            $"{outcomes.Count(o => o.Result == PaymentOutcome.Unanswered)} unanswered; {Environment.ProcessorCount} cores, shared machine");
+            $"{outcomes.Count(o => o.Result == PaymentOutcome.Unanswered)} unanswered; " +
+            $"front door instances marked region-a's API {string.Join(" / ", stateChanges.Select(c => $"[{string.Join(", ", c)}]"))}; " +
+            $"{Environment.ProcessorCount} cores, shared machine");
 
         Assert.NotEqual(lostPrimary, promoted);
         audit.AssertConsistent();

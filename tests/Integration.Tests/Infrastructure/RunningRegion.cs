@@ -13,6 +13,7 @@ using Npgsql;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Trace;
 using Payments.Api.Routing;
+using Payments.Hosting.Telemetry;
 using Payments.Silo.Hosting;
 
 namespace Payments.Integration.Tests.Infrastructure;
@@ -149,6 +150,8 @@ public sealed class RunningRegion : IAsyncLifetime, IAsyncDisposable
     {
         var configured = factory.WithWebHostBuilder(web =>
         {
+            // Every request traced: the tests look for the spans of the requests they make.
+            web.UseSetting($"{TracingOptions.Section}:TraceSampleRatio", "1");
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

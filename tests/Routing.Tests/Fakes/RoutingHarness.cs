@@ -32,7 +32,8 @@ public sealed class RoutingHarness : IDisposable
     {
         Local = local;
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        Health = new ClusterHealthRegistry(Clusters, options, Time, NullLogger<ClusterHealthRegistry>.Instance);
+        Store = new SharedStoreWatch(StorePing, options, Time, NullLogger<SharedStoreWatch>.Instance);
+        Health = new ClusterHealthRegistry(Clusters, Store, options, Time, NullLogger<ClusterHealthRegistry>.Instance);
         Directory = new HomeRegionDirectory(options, Accounts);
         Router = new AccountRouter(Clusters, Health, Directory, new ApiRegion(local),
             new RoutingMetrics(_services.GetRequiredService<IMeterFactory>()), options, Time);
@@ -49,6 +50,10 @@ public sealed class RoutingHarness : IDisposable
     public FakeClusters Clusters { get; } = new("region-a", "region-b");
 
     public FakeHomeRegions Accounts { get; } = new();
+
+    public FakeStorePing StorePing { get; } = new();
+
+    public SharedStoreWatch Store { get; }
 
     public ClusterHealthRegistry Health { get; }
 
@@ -97,6 +102,7 @@ public sealed class RoutingHarness : IDisposable
     public void Dispose()
     {
         Switches.Dispose();
+        Store.Dispose();
         Directory.Dispose();
         _services.Dispose();
     }
