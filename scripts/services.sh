@@ -222,7 +222,7 @@ start_etcd() {
     mkdir -p "$dir"
     # Heartbeats every 100 ms, a leader lost after 1 s (etcd's tuning guide: 10 × heartbeat). Patroni gives each
     # member retry_timeout / 3 = 1 s per request: an election slower than that, after the loss of the region holding
-    # etcd's leader, made the primary of the other region demote itself (ADR 0018).
+    # etcd's leader, made the primary of the other region demote itself (ADR 0017).
     # --pre-vote (off by default in etcd 3.4): a member cut off from the others keeps campaigning and raising its term;
     # without a pre-vote its return deposes the leader, and the new primary demoted itself 4 s after region-a came back
     # in the failover demo. It also keeps a member that missed a few heartbeats on a loaded machine from starting an
@@ -263,7 +263,7 @@ restapi:
 # etcd's v2 API, not etcd3: Patroni 3.0.2's etcd3 client renews a leader key whose lease expired with an
 # unconditional put, and a former primary cut off with a minority reads its own stale view (serializable reads) and
 # takes the key back from the promoted standby when it reconnects: the failover demo lost the standby's commits so.
-# The v2 client renews only with a compare-and-swap on its own name (fixed for etcd3 in Patroni 3.0.3; ADR 0018).
+# The v2 client renews only with a compare-and-swap on its own name (fixed for etcd3 in Patroni 3.0.3; ADR 0017).
 etcd:
   hosts: $etcd_hosts
 bootstrap:
@@ -291,7 +291,7 @@ bootstrap:
         fsync: "on"
         synchronous_commit: "on"
         full_page_writes: "on"
-        # A lost standby is noticed in 2 s, not the default minute during which every commit waits (ADR 0018).
+        # A lost standby is noticed in 2 s, not the default minute during which every commit waits (ADR 0017).
         wal_sender_timeout: 2s
         wal_receiver_timeout: 5s
         wal_receiver_status_interval: 1s
