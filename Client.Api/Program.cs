@@ -18,6 +18,7 @@ app.MapAccountsApi();
 app.MapPaymentsApi();
 app.MapAuthorizationsApi();
 app.MapRefundsApi();
+app.MapAdvicesApi();
 app.MapDepositsApi();
 app.MapApiKeysApi();
 app.MapRegionsApi();

@@ -65,6 +65,18 @@ public sealed record ReversalBody(long? Amount)
 /// <summary><c>POST /v1/accounts/{accountId}/deposits</c>.</summary>
 public sealed record DepositBody(long? Amount, string? Currency, string? Reference);
 
+/// <summary><c>POST /v1/accounts/{accountId}/advices</c>: a payment or an authorization the network decided at <c>decidedAt</c>.</summary>
+public sealed record AdviceBody(
+    AdviceKind? Kind, long? Amount, string? Currency, string? Merchant, string? Mcc, DateTimeOffset? DecidedAt, string? NetworkReference)
+{
+    /// <summary>The formats; whether <c>decidedAt</c> is in the last 30 days is the account grain's to check, on its clock.</summary>
+    public Errors Check() => new PaymentBody(Amount, Currency, Merchant, Mcc).Check()
+        .Check(Kind is not null, "kind", "Required: payment or authorization.")
+        .Check(DecidedAt is not null, "decidedAt", "Required: when the network decided, ISO 8601 with an offset.")
+        .Check(NetworkReference is not null && FieldRules.IsIdempotencyKey(NetworkReference), "networkReference",
+            "Required: the network's reference of the decision, 1 to 128 printable ASCII characters.");
+}
+
 /// <summary>A page of payments, newest first; <c>next</c> is the cursor of the following page.</summary>
 public sealed record PaymentListResponse(IReadOnlyList<PaymentRecord> Items, string? Next);
 

@@ -95,6 +95,18 @@ public static class OpenApiExamples
               "createdAt": "2026-11-26T10:00:00+00:00", "decidedBy": "region-a",
               "authorization": {{AuthorizationAt("pending", held: 15000, captured: 0, released: 0)}} }
             """),
+        ["CreateAdvice"] = new(
+            [ProblemCodes.AccountNotFound, ProblemCodes.IdempotencyKeyReused],
+            """
+            { "kind": "payment", "amount": 4200, "currency": "EUR", "merchant": "Station Service", "mcc": "5542",
+              "decidedAt": "2026-11-25T09:58:00+00:00", "networkReference": "nw-7f3a-0001" }
+            """,
+            """
+            { "paymentId": "nw-7f3a-0001", "accountId": "acc-0001", "amount": 4200, "currency": "EUR", "merchant": "Station Service",
+              "mcc": "5542", "status": "approved", "declineReason": null, "balanceAfter": 94550, "createdAt": "2026-11-25T10:00:00+00:00",
+              "decidedBy": "region-a",
+              "advice": { "decidedAt": "2026-11-25T09:58:00+00:00", "networkReference": "nw-7f3a-0001", "overLimits": [] } }
+            """),
         ["CreateRefund"] = new(
             [ProblemCodes.AccountNotFound, ProblemCodes.PaymentNotFound, ProblemCodes.RefundExceedsPayment, ProblemCodes.IdempotencyKeyReused],
             """{ "amount": 500, "currency": "EUR", "merchant": "Boulangerie du Port", "mcc": "5411", "paymentId": "pay-0001" }""",

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Payments.Contracts;
 using Payments.Ledger;
+using Payments.Storage;
 
 namespace Payments.Events;
 
@@ -63,18 +64,9 @@ public sealed class PostgresEventFeedStore(NpgsqlDataSource dataSource) : IEvent
                     .ToArray());
         }
 
-        var rows = new List<FeedRow>();
-        var head = after;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            head = Position(reader, 14);
-            if (!reader.IsDBNull(0))
-            {
-                rows.Add(Row(reader));
-            }
-        }
-
+        var read = await command.ReadAllAsync(reader => (Head: Position(reader, 14), Row: reader.IsDBNull(0) ? null : Row(reader)), cancellationToken);
+        var rows = read.Select(r => r.Row).OfType<FeedRow>().ToList();
+        var head = read.Count > 0 ? read[0].Head : after;
         var scanned = rows.Count == limit ? rows[^1].Position : head.CompareTo(after) > 0 ? head : after;
         return new FeedPage(rows, scanned);
     }

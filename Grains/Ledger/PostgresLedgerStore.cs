@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Payments.Contracts;
 using Payments.Ledger.Changes;
+using Payments.Storage;
 
 namespace Payments.Ledger;
 
@@ -120,14 +121,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         await using var command = AppendCommand(rows);
         command.Connection = connection;
         command.Transaction = transaction;
-        var inserted = new HashSet<(string, long)>();
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
-        while (await reader.ReadAsync(CancellationToken.None))
-        {
-            inserted.Add((reader.GetString(1), reader.GetInt64(0)));
-        }
-
-        return inserted;
+        return [.. await command.ReadAllAsync(reader => (reader.GetString(1), reader.GetInt64(0)), CancellationToken.None)];
     }
 
     private static HashSet<string> PartlyInsertedAccounts(List<LedgerEntry> rows, HashSet<(string, long)> inserted)
@@ -204,14 +198,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("account_id", accountId);
         bind(command);
-        var rows = new List<LedgerEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(Read(reader));
-        }
-
-        return rows;
+        return await command.ReadAllAsync(Read, cancellationToken);
     }
 
     private static NpgsqlCommand AppendCommand(IReadOnlyList<LedgerEntry> batch)

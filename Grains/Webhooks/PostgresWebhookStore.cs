@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Contracts;
+using Payments.Storage;
 
 namespace Payments.Webhooks;
 
@@ -254,14 +255,7 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource, string ser
     {
         await using var command = dataSource.CreateCommand(sql);
         bind(command);
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
+        return await command.ReadAllAsync(read, cancellationToken);
     }
 
     private static void Add<T>(NpgsqlCommand command, string name, NpgsqlDbType type, IReadOnlyList<StoredAttempt> rows, Func<StoredAttempt, T> value) =>

@@ -44,15 +44,27 @@ public sealed class RegionLossTests(RealServers servers, ITestOutputHelper outpu
         var lostAt = DateTimeOffset.UtcNow;
         siloA.Kill();
         apiA.Kill();
-        await servers.KillSiteAsync("region-a");
-        var failedOver = await fleet.WaitForFirstAsync(
-            o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.Result == PaymentOutcome.Approved && o.AnsweredAt > lostAt,
-            Settle);
-        var promoted = await servers.PrimaryAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        string promoted;
+        PaymentOutcome failedOver;
+        try
+        {
+            await servers.KillSiteAsync("region-a");
+            // Region-b may take region-a's clients over before the script has killed the old primary (the silo is gone
+            // first): only a payment sent once the whole site is dead shows the promoted standby serving them.
+            var siteDeadAt = DateTimeOffset.UtcNow;
+            failedOver = await fleet.WaitForFirstAsync(
+                o => o.HomeRegion == "region-a" && o.DecidedBy == "region-b" && o.Result == PaymentOutcome.Approved && o.SentAt > siteDeadAt,
+                Settle);
+            promoted = await servers.PrimaryAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            // Also when the test fails: the servers are shared with the tests after this one.
+            await servers.RestoreAsync();
+        }
 
         var restoredAt = DateTimeOffset.UtcNow;
-        await servers.RestoreAsync();
         await siloA.StartAsync();
         await apiA.StartAsync();
         await RegionsView.WaitUntilServedByAsync(apiB, "region-a", "region-a", Settle);
