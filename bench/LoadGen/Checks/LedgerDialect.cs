@@ -12,12 +12,17 @@ public sealed record LedgerDialect(string Name, string Limits, string Balances)
     private const string SignedAmount =
         "CASE WHEN kind IN ('open', 'deposit') THEN amount WHEN kind = 'payment' AND status = 'approved' THEN -amount ELSE 0 END";
 
-    /// <summary>Payments: the open row holds the initial balance and the limits; the newest row holds the balance.</summary>
+    /// <summary>
+    /// Payments: the open row holds the initial balance and, in its payload, the limits (the settings column is no
+    /// longer written since migration 0008: read from it, every limit was null and no ceiling could be found broken);
+    /// the newest row holds the balance.
+    /// </summary>
     public static readonly LedgerDialect Payments = new(
         "Payments",
         """
-        SELECT account_id, (settings->'limits'->>'daily')::bigint AS daily, (settings->'limits'->>'weekly')::bigint AS weekly,
-               (settings->'limits'->>'monthly')::bigint AS monthly
+        SELECT account_id, (payload->'settings'->'limits'->>'daily')::bigint AS daily,
+               (payload->'settings'->'limits'->>'weekly')::bigint AS weekly,
+               (payload->'settings'->'limits'->>'monthly')::bigint AS monthly
         FROM ledger WHERE kind = 'open' AND account_id LIKE @prefix
         """,
         $"""
