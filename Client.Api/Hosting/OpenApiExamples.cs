@@ -105,7 +105,7 @@ public static class OpenApiExamples
             { "paymentId": "nw-7f3a-0001", "accountId": "acc-0001", "amount": 4200, "currency": "EUR", "merchant": "Station Service",
               "mcc": "5542", "status": "approved", "declineReason": null, "balanceAfter": 94550, "createdAt": "2026-11-25T10:00:00+00:00",
               "decidedBy": "region-a",
-              "advice": { "decidedAt": "2026-11-25T09:58:00+00:00", "networkReference": "nw-7f3a-0001", "overLimits": [] } }
+              "advice": true, "decidedAt": "2026-11-25T09:58:00+00:00", "overLimits": [] }
             """),
         ["CreateRefund"] = new(
             [ProblemCodes.AccountNotFound, ProblemCodes.PaymentNotFound, ProblemCodes.RefundExceedsPayment, ProblemCodes.IdempotencyKeyReused],

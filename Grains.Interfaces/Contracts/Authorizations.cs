@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Payments.Contracts;
 
 /// <summary>An authorization to decide: a hold on the account's money until it is captured, reversed or expires.</summary>
@@ -68,7 +70,17 @@ public sealed record AuthorizationRecord(
     [property: Id(12)] DateTimeOffset? ExpiresAt,
     [property: Id(13)] DateTimeOffset CreatedAt,
     [property: Id(14)] string DecidedBy,
-    [property: Id(15)] AdviceDetails? Advice = null);
+    [property: Id(15), JsonPropertyName("adviceDetails"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AdviceDetails? Advice = null)
+{
+    /// <summary>True on what the network decided (an advice), false on what the bank decided itself.</summary>
+    [JsonPropertyName("advice")] public bool IsAdvice => Advice is not null;
+
+    /// <summary>An advice's: when the network decided it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Advice?.DecidedAt;
+
+    /// <summary>An advice's: the ceilings (daily, weekly, monthly) it took past their limit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Advice?.OverLimits;
+}
 
 /// <summary>The outcome of an authorization request.</summary>
 [GenerateSerializer, Immutable, Alias("payments.AuthorizationResult")]

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Payments.Contracts;
 
 /// <summary>A card payment to decide. <see cref="IdempotencyKey"/> makes it exactly-once.</summary>
@@ -23,7 +25,17 @@ public sealed record PaymentRecord(
     [property: Id(8)] long BalanceAfter,
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] string DecidedBy,
-    [property: Id(11)] AdviceDetails? Advice = null);
+    [property: Id(11), JsonPropertyName("adviceDetails"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AdviceDetails? Advice = null)
+{
+    /// <summary>True on what the network decided (an advice), false on what the bank decided itself.</summary>
+    [JsonPropertyName("advice")] public bool IsAdvice => Advice is not null;
+
+    /// <summary>An advice's: when the network decided it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Advice?.DecidedAt;
+
+    /// <summary>An advice's: the ceilings (daily, weekly, monthly) it took past their limit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Advice?.OverLimits;
+}
 
 /// <summary>How a request that writes to the ledger ended.</summary>
 public enum RecordOutcome

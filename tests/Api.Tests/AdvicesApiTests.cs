@@ -23,8 +23,9 @@ public sealed class AdvicesApiTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var payment = await first.JsonAsync();
         Assert.Equal(("approved", 5_000L, -4_000L), ((string?)payment["status"], (long)payment["amount"]!, (long)payment["balanceAfter"]!));
-        Assert.Equal(reference, (string?)payment["advice"]!["networkReference"]);
-        Assert.NotNull(payment["advice"]!["decidedAt"]);
+        Assert.Equal((reference, true), ((string?)payment["paymentId"], (bool)payment["advice"]!));
+        Assert.NotNull(payment["decidedAt"]);
+        Assert.Empty(payment["overLimits"]!.AsArray());
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
         Assert.Equal("true", resent.Headers.GetValues("Idempotent-Replayed").Single());
         var view = await _admin.GetAccountAsync(id);
@@ -40,7 +41,7 @@ public sealed class AdvicesApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var authorization = await response.JsonAsync();
-        Assert.Equal(("pending", 3_000L), ((string?)authorization["status"], (long)authorization["held"]!));
+        Assert.Equal(("pending", 3_000L, true), ((string?)authorization["status"], (long)authorization["held"]!, (bool)authorization["advice"]!));
         Assert.Equal(3_000, (long?)(await _admin.GetAccountAsync(id))["held"]);
         var capture = await _terminal.CaptureAsync(id, (string)authorization["authorizationId"]!, new { amount = 3_000, final = true });
         Assert.Equal(HttpStatusCode.Created, capture.StatusCode);
