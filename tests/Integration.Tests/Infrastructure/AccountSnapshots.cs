@@ -1,5 +1,7 @@
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Serialization;
+using Payments.Accounts;
 
 namespace Payments.Integration.Tests.Infrastructure;
 
@@ -8,10 +10,17 @@ public sealed record AccountSnapshot(int Version, long LastSeq, long Balance);
 
 /// <summary>
 /// Reads and deletes the account snapshots that silos write through Orleans grain storage, straight from the
-/// <c>orleansstorage</c> table. The AdoNet provider stores the state as JSON that leaves out default values.
+/// <c>orleansstorage</c> table, in the silos' snapshot format.
 /// </summary>
 public sealed class AccountSnapshots(RealServers servers, string serviceId)
 {
+    // The silos' own snapshot format (a version byte, then Orleans' binary serialization); these tests' silos write no
+    // snapshot in the earlier JSON format.
+    private static readonly SnapshotFormat Format = new(
+        new ServiceCollection().AddSerializer(builder => builder.AddAssembly(typeof(AccountState).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>(),
+        earlier: null!);
+
     private const string Identity =
         "serviceid = @serviceId AND grainidextensionstring = @accountId AND graintypestring = 'account'";
 
@@ -20,7 +29,7 @@ public sealed class AccountSnapshots(RealServers servers, string serviceId)
     {
         await using var connection = await servers.OpenPostgresAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT version, convert_from(payloadbinary, 'UTF8') FROM orleansstorage WHERE {Identity}", connection);
+            $"SELECT version, payloadbinary FROM orleansstorage WHERE {Identity}", connection);
         Bind(command, accountId);
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync() || reader.IsDBNull(1))
@@ -28,8 +37,8 @@ public sealed class AccountSnapshots(RealServers servers, string serviceId)
             return null;
         }
 
-        var state = JsonNode.Parse(reader.GetString(1))!;
-        return new AccountSnapshot(reader.GetInt32(0), (long?)state["LastSeq"] ?? 0, (long?)state["Balance"] ?? 0);
+        var state = Format.Deserialize<AccountState>(new BinaryData((byte[])reader.GetValue(1)))!;
+        return new AccountSnapshot(reader.GetInt32(0), state.LastSeq, state.Balance);
     }
 
     /// <summary>Deletes the account's snapshot row: the next activation has only the ledger to rebuild from.</summary>
