@@ -222,29 +222,26 @@ public sealed class AccountGrain(
 
     public async Task<IncrementResult> IncrementAsync(IncrementRequest request)
     {
-        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
-            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Increment(account, rules, stamp, request));
-        return new(outcome, entry?.Change is IncrementDecided increment
-            ? increment.ToRecord(entry, await ExistingAuthorizationAsync(increment.AuthorizationId))
-            : null, errors);
+        var (outcome, increment, errors) = await RecordOnAuthorizationAsync<IncrementDecided, IncrementRecord>(request.AuthorizationId,
+            request.IdempotencyKey, RequestFingerprint.Of(request), request.Amount,
+            (account, rules, stamp) => AccountDecisions.Increment(account, rules, stamp, request));
+        return new(outcome, increment, errors);
     }
 
     public async Task<CaptureResult> CaptureAsync(CaptureRequest request)
     {
-        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
-            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
-        return new(outcome, entry?.Change is CaptureMade capture
-            ? capture.ToRecord(entry, await ExistingAuthorizationAsync(capture.AuthorizationId))
-            : null, errors);
+        var (outcome, capture, errors) = await RecordOnAuthorizationAsync<CaptureMade, CaptureRecord>(request.AuthorizationId,
+            request.IdempotencyKey, RequestFingerprint.Of(request), request.Amount,
+            (account, rules, stamp) => AccountDecisions.Capture(account, rules, stamp, request));
+        return new(outcome, capture, errors);
     }
 
     public async Task<ReversalResult> ReverseAsync(ReversalRequest request)
     {
-        var (outcome, entry, errors) = await RecordOnAuthorizationAsync(request.AuthorizationId, request.IdempotencyKey,
-            RequestFingerprint.Of(request), request.Amount, (account, rules, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
-        return new(outcome, entry?.Change is ReversalMade reversal
-            ? reversal.ToRecord(entry, await ExistingAuthorizationAsync(reversal.AuthorizationId))
-            : null, errors);
+        var (outcome, reversal, errors) = await RecordOnAuthorizationAsync<ReversalMade, ReversalRecord>(request.AuthorizationId,
+            request.IdempotencyKey, RequestFingerprint.Of(request), request.Amount,
+            (account, rules, stamp) => AccountDecisions.Reverse(account, rules, stamp, request));
+        return new(outcome, reversal, errors);
     }
 
     public async Task<RefundResult> RefundAsync(RefundRequest request)
@@ -405,10 +402,13 @@ public sealed class AccountGrain(
 
     /// <summary>
     /// A request on one of the account's authorizations (an increment, a capture, a reversal): refused when the
-    /// authorization is unknown or settled or the amount is malformed, else recorded in the account's next group commit.
+    /// authorization is unknown or settled or the amount is malformed, else recorded in the account's next group commit
+    /// and answered with the authorization after it.
     /// </summary>
-    private async Task<(RecordOutcome Outcome, LedgerEntry? Entry, ValidationErrors? Errors)> RecordOnAuthorizationAsync(
+    private async Task<(RecordOutcome Outcome, TRecord? Record, ValidationErrors? Errors)> RecordOnAuthorizationAsync<TChange, TRecord>(
         string authorizationId, string? idempotencyKey, string fingerprint, long? amount, Func<AccountState, RegionRules, RowStamp, Verdict> decide)
+        where TChange : IHoldFollowUp<TRecord>
+        where TRecord : class
     {
         if (await RefuseUnknownAuthorizationAsync(authorizationId, idempotencyKey) is { } refused)
         {
@@ -422,7 +422,9 @@ public sealed class AccountGrain(
         }
 
         var (outcome, entry) = await _commits.RecordAsync(idempotencyKey, fingerprint, (account, stamp) => decide(account, rules, stamp));
-        return (outcome, entry, null);
+        return (outcome, entry?.Change is TChange change
+            ? change.ToRecord(entry, await ExistingAuthorizationAsync(change.AuthorizationId))
+            : null, null);
     }
 
     /// <summary>
@@ -455,12 +457,15 @@ public sealed class AccountGrain(
         await AuthorizationAfterAsync(authorizationId)
         ?? throw new InvalidOperationException($"Authorization {authorizationId} of {AccountId} has rows but no authorization row.");
 
-    /// <summary>The authorization as of now: from memory while it may still change, else folded from its ledger rows.</summary>
+    /// <summary>
+    /// The authorization as of now: from memory while it may still change, else folded from its ledger rows. A hold due
+    /// but not yet released reads as expired by itself (<see cref="Hold.ToRecord"/> is as of a moment): no copy of the
+    /// account with its releases applied is needed for one authorization.
+    /// </summary>
     private async Task<AuthorizationRecord?> AuthorizationAfterAsync(string authorizationId)
     {
         var now = Now();
-        var account = AccountDecisions.AsOf(AccountId, State, RulesOfAccount(), now, copier.Copy);
-        if (account.Holds.TryGetValue(authorizationId, out var hold))
+        if (State.Holds.TryGetValue(authorizationId, out var hold))
         {
             return hold.ToRecord(AccountId, now);
         }

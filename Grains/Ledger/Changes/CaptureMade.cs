@@ -19,7 +19,7 @@ public sealed record CaptureMade(
     [property: JsonPropertyName("released")] long Released,
     [property: JsonPropertyName("heldAfter")] long HeldAfter,
     [property: JsonPropertyName("overLimits")] IReadOnlyList<string> OverLimits,
-    [property: JsonPropertyName("forced")] bool Forced = false) : LedgerChange(EntryKind.Capture), IHoldChange
+    [property: JsonPropertyName("forced")] bool Forced = false) : LedgerChange(EntryKind.Capture), IHoldFollowUp<CaptureRecord>
 {
     public bool ExceedsHold => Amount > FromHold;
 

@@ -14,7 +14,7 @@ public sealed record IncrementDecided(
     [property: JsonPropertyName("currency")] string Currency,
     [property: JsonPropertyName("status")] PaymentStatus Status,
     [property: JsonPropertyName("declineReason")] DeclineReason? DeclineReason,
-    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt) : LedgerChange(EntryKind.Increment), IHoldChange
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt) : LedgerChange(EntryKind.Increment), IHoldFollowUp<IncrementRecord>
 {
     private bool Approved => Status == PaymentStatus.Approved;
 

@@ -34,6 +34,12 @@ public interface IHoldChange
     string AuthorizationId { get; }
 }
 
+/// <summary>A request made on a standing authorization (an increment, a capture, a reversal), answered with it after.</summary>
+public interface IHoldFollowUp<out TRecord> : IHoldChange
+{
+    TRecord ToRecord(LedgerEntry row, AuthorizationRecord authorization);
+}
+
 /// <summary>The plain columns of a ledger row: what SQL reads without parsing the payload.</summary>
 /// <param name="AuthorizationId">The authorization the row belongs to, for authorization rows and what follows them.</param>
 /// <param name="ExpiresAt">When the authorization's hold expires, on rows that set it.</param>

@@ -9,7 +9,7 @@ public sealed record ReversalMade(
     [property: JsonPropertyName("authorizationId")] string AuthorizationId,
     [property: JsonPropertyName("amount")] long Amount,
     [property: JsonPropertyName("currency")] string Currency,
-    [property: JsonPropertyName("heldAfter")] long HeldAfter) : LedgerChange(EntryKind.Reversal), IHoldChange
+    [property: JsonPropertyName("heldAfter")] long HeldAfter) : LedgerChange(EntryKind.Reversal), IHoldFollowUp<ReversalRecord>
 {
     public override long HeldEffect() => -Amount;
 
