@@ -9,7 +9,8 @@ namespace Payments.Integration.Tests.Holds;
 
 /// <summary>
 /// The region's expiry sweep on the real PostgreSQL and a real silo: the hold of an account that nobody touches again,
-/// whose grain died with its silo, is released by one ledger row within a minute of its expiry.
+/// whose grain died with its silo, is released by one ledger row within a minute of its expiry; so is the hold of an
+/// account whose whole region is lost (the other region's sweep stands in), and only once when the region returns.
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper output)
@@ -41,6 +42,38 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
         output.WriteLine($"hold {authorizationId} expired at {expiresAt:O}, release row written at {row.CreatedAt:O}");
         Assert.Equal(1_000, row.Amount);
         Assert.InRange(row.CreatedAt - expiresAt, TimeSpan.Zero, Contract);
+        var view = JsonNode.Parse(await admin.GetStringAsync($"/v1/accounts/{accountId}"))!;
+        Assert.Equal((0L, 10_000L), ((long)view["held"]!, (long)view["available"]!));
+    }
+
+    [Fact]
+    public async Task A_lost_regions_hold_is_released_by_the_other_region_within_a_minute_and_not_again_when_it_returns()
+    {
+        await using var topology = new PaymentsTopology(servers);
+        var siloA = await topology.StartSiloAsync("region-a");
+        await topology.StartSiloAsync("region-b");
+        var api = await topology.StartApiAsync("region-a");
+        using var admin = api.CreateClient(PaymentsTopology.AdminKey);
+        using var terminal = api.CreateClient(PaymentsTopology.TerminalKey);
+        await GiveShortHoldsAsync(admin);
+        var accountId = (await TestAccounts.OpenAsync(api, "lost", 1, 10_000, 5_000, new Ceilings(50_000, 100_000, 200_000)))[0];
+        var authorization = await AuthorizeWithShortHoldAsync(terminal, accountId);
+        var authorizationId = (string)authorization["authorizationId"]!;
+        var expiresAt = (DateTimeOffset)authorization["expiresAt"]!;
+
+        // Region-a is lost (its only silo, with its sweep and the account's grain) until the release is written.
+        siloA.Kill();
+        var released = await WaitForReleaseAsync(accountId, authorizationId, expiresAt + Contract + TimeSpan.FromSeconds(30));
+        await siloA.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(35));
+        await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
+        var afterReturn = await ExpiryRowsAsync(db, accountId, authorizationId);
+
+        var row = Assert.Single(released);
+        output.WriteLine($"hold {authorizationId} expired at {expiresAt:O}, released by {row.DecidedBy} at {row.CreatedAt:O}");
+        Assert.Equal((1_000L, "region-b"), (row.Amount, row.DecidedBy));
+        Assert.InRange(row.CreatedAt - expiresAt, TimeSpan.Zero, Contract);
+        Assert.Equal(released, afterReturn);
         var view = JsonNode.Parse(await admin.GetStringAsync($"/v1/accounts/{accountId}"))!;
         Assert.Equal((0L, 10_000L), ((long)view["held"]!, (long)view["available"]!));
     }
@@ -89,7 +122,7 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
     /// The authorization's expiry rows once one is there (or the deadline passed), read again one sweep period later:
     /// the passes after the release must not write another.
     /// </summary>
-    private async Task<List<(long Amount, DateTimeOffset CreatedAt)>> WaitForReleaseAsync(
+    private async Task<List<(long Amount, DateTimeOffset CreatedAt, string DecidedBy)>> WaitForReleaseAsync(
         string accountId, string authorizationId, DateTimeOffset deadline)
     {
         await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
@@ -102,18 +135,18 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
         return await ExpiryRowsAsync(db, accountId, authorizationId);
     }
 
-    private static async Task<List<(long Amount, DateTimeOffset CreatedAt)>> ExpiryRowsAsync(
+    private static async Task<List<(long Amount, DateTimeOffset CreatedAt, string DecidedBy)>> ExpiryRowsAsync(
         NpgsqlDataSource db, string accountId, string authorizationId)
     {
         await using var command = db.CreateCommand(
-            "SELECT amount, created_at FROM ledger WHERE account_id = @account AND authorization_id = @authorization AND kind = 'expiry'");
+            "SELECT amount, created_at, decided_by FROM ledger WHERE account_id = @account AND authorization_id = @authorization AND kind = 'expiry'");
         command.Parameters.AddWithValue("account", accountId);
         command.Parameters.AddWithValue("authorization", authorizationId);
-        var rows = new List<(long, DateTimeOffset)>();
+        var rows = new List<(long, DateTimeOffset, string)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
+            rows.Add((reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
         }
 
         return rows;
