@@ -55,4 +55,11 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Reads one payment by its id (the Idempotency-Key when one was given).</summary>
     [AlwaysInterleave]
     Task<PaymentRecord?> GetPaymentAsync(string paymentId);
+
+    /// <summary>
+    /// The merchant a refund of <paramref name="paymentId"/> gives money back for: the payment's, or for a capture the
+    /// merchant of the authorization it captured; null when the account has no payment or capture with that id.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<string?> GetRefundMerchantAsync(string paymentId);
 }

@@ -43,18 +43,26 @@ else
     echo "no Chromium for the browser tests: Integration.Tests not run"
 fi
 
-read -r passed failed skipped < <(python3 - "$RESULTS" <<'PY'
+# The failed tests are listed (with their message's first line) just above the summary, where a reader of the end
+# of the output finds them; the counts go to the summary line.
+python3 - "$RESULTS" "$RESULTS/counts" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    root = ET.parse(path).getroot()
+    counters = root.find("t:ResultSummary/t:Counters", ns)
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
-print(passed, failed, skipped)
+    for result in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if result.get("outcome") in ("Passed", "NotExecuted"):
+            continue
+        message = (result.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines() or [""])[0]
+        print(f"FAILED {result.get('testName')} ({result.get('outcome')}): {message[:300]}")
+open(sys.argv[2], "w").write(f"{passed} {failed} {skipped}\n")
 PY
-)
+read -r passed failed skipped < "$RESULTS/counts" || { echo "the test results could not be read"; echo "0 passed, 1 failed"; exit 1; }
 trx_count=$(ls "$RESULTS"/*.trx 2>/dev/null | wc -l)
 project_count=$(ls tests/*/*.csproj | wc -l)
 if [[ "$trx_count" -ne "$project_count" ]]; then

@@ -41,8 +41,8 @@ public static class RefundsApi
         return await RecordAnswers.ToHttpAsync(result.Outcome, result.Refund, result.Errors, accountId, context, _ => $"/v1/accounts/{accountId}");
     }
 
-    // A scoped key refunds its own merchant's payments only. The API can read a payment's merchant but not a capture's,
-    // so a scoped key names payments only; an unscoped key names either.
+    // A scoped key refunds its own merchant's payments and captures only (a capture's merchant is its authorization's).
+    // One the account does not have goes on to the call, which answers the contract's 404.
     private static async Task<ProblemHttpResult?> RefuseScopedPaymentAsync(
         string accountId, string? paymentId, AccountRouter router, HttpContext context)
     {
@@ -51,9 +51,7 @@ public static class RefundsApi
             return null;
         }
 
-        var payment = await router.CallAccountAsync(accountId, account => account.GetPaymentAsync(paymentId), context);
-        return payment is not null && MerchantScope.Allows(context, payment.Merchant)
-            ? null
-            : ApiProblems.Forbidden("This API key may only refund payments of its own merchant.");
+        var merchant = await router.CallAccountAsync(accountId, account => account.GetRefundMerchantAsync(paymentId), context);
+        return merchant is null ? null : MerchantScope.Refuse(context, merchant, "refund payments and captures");
     }
 }

@@ -33,13 +33,14 @@ public sealed class RegionClusters : IClusterClients, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken) => await _stopping.CancelAsync();
 
+    // The token source is cancelled, never disposed: a host may stop its services after the container disposed them
+    // (a test host torn down while starting), and cancelling a disposed source throws. It has no timer to release.
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         foreach (var cluster in _clusters.Values)
         {
             await cluster.DisposeAsync();
         }
-
-        _stopping.Dispose();
     }
 }

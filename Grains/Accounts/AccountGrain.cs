@@ -376,6 +376,22 @@ public sealed class AccountGrain(
         return (await FindEntryAsync(paymentId))?.AsPayment();
     }
 
+    public async Task<string?> GetRefundMerchantAsync(string paymentId)
+    {
+        if (!State.Exists)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        // A capture names no merchant of its own: it posts what its authorization's merchant was authorized for.
+        return await FindEntryAsync(paymentId) switch
+        {
+            { Change: CaptureMade capture } => (await FindEntryAsync(capture.AuthorizationId))?.AsAuthorization()?.Merchant,
+            var entry => entry?.AsPayment()?.Merchant,
+        };
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _reminderSeenAt = time.GetUtcNow();

@@ -25,6 +25,11 @@ public sealed class ApiFixture : IAsyncLifetime
     private readonly InMemoryLedgerStore _ledger = new();
     private InProcessTestCluster? _cluster;
 
+    public ApiFixture() => Ledger = new FaultyAccountsLedger(_ledger);
+
+    /// <summary>The silo's ledger, with the faults a test may ask for.</summary>
+    public FaultyAccountsLedger Ledger { get; }
+
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
     public InProcessTestCluster Cluster => _cluster!;
@@ -37,7 +42,7 @@ public sealed class ApiFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(TestRegion.SiloConfiguration());
-            host.Services.AddSingleton<ILedgerStore>(new SlowAccountsLedger(_ledger));
+            host.Services.AddSingleton<ILedgerStore>(Ledger);
             host.Services.AddSingleton<IEventFeedStore>(_ledger);
             host.Services.AddPaymentsGrains(host.Configuration);
         });

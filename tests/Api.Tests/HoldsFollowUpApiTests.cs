@@ -195,6 +195,29 @@ public sealed class HoldsFollowUpApiTests(ApiFixture fixture)
         Assert.Equal(version + 1, (long?)(await _admin.GetAccountAsync(id))["version"]);
     }
 
+    [Fact]
+    public async Task Scoped_key_refunds_captures_of_its_own_merchants_authorizations_only()
+    {
+        var id = await _admin.CreateAccountAsync();
+        var scoped = fixture.Client((await _admin.IssueKeyAsync("terminal", "Boulangerie du Port")).Key);
+        var own = (string)(await (await _terminal.AuthorizeAsync(id, 2_000, merchant: "Boulangerie du Port", mcc: "5411")).JsonAsync())["authorizationId"]!;
+        var elsewhere = await _terminal.AuthorizedAsync(id, 3_000);
+        Assert.Equal(HttpStatusCode.Created, (await _terminal.CaptureAsync(id, own, new { amount = 2_000, final = true }, key: "own-cap-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _terminal.CaptureAsync(id, elsewhere, new { amount = 3_000, final = true }, key: "hotel-cap-1")).StatusCode);
+        var version = (long)(await _admin.GetAccountAsync(id))["version"]!;
+
+        var ofOwn = await scoped.RefundAsync(id, 500, "own-cap-1");
+        var ofOther = await scoped.RefundAsync(id, 500, "hotel-cap-1");
+        var ofNone = await scoped.RefundAsync(id, 500, "none-such");
+
+        Assert.Equal(HttpStatusCode.Created, ofOwn.StatusCode);
+        Assert.Equal("own-cap-1", (string?)(await ofOwn.JsonAsync())["paymentId"]);
+        await ofOther.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await ofNone.AssertProblemAsync(HttpStatusCode.NotFound, "payment_not_found");
+        var account = await _admin.GetAccountAsync(id);
+        Assert.Equal((95_500L, version + 1), ((long)account["balance"]!, (long)account["version"]!));
+    }
+
     private static DateTimeOffset Instant(System.Text.Json.Nodes.JsonNode? node) =>
         DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture);
 }

@@ -1,45 +1,56 @@
 namespace Payments.LoadGen.Checks;
 
 /// <summary>
-/// Where a system keeps what the invariant checks need. Both ledgers have a <c>ledger</c> table with account_id,
-/// entry_id, kind, amount, status, balance_after and business_date; they differ in where the ceilings and the
-/// current balance live. Each query is limited to the run's accounts (<c>@prefix</c>).
+/// Where a system keeps what the invariant checks need, as two queries limited to the run's accounts (<c>@prefix</c>).
 /// </summary>
-/// <param name="Limits">Rows (account_id, daily, weekly, monthly).</param>
-/// <param name="Balances">Rows (account_id, expected, actual): initial + deposits − approved, and the balance the system holds.</param>
-public sealed record LedgerDialect(string Name, string Limits, string Balances)
+/// <param name="Rows">
+/// Every row of the accounts as <see cref="LedgerRow"/>'s columns in order (account_id, seq, kind, entry_id, amount,
+/// approved, balance_after, available_after, business_date, authorization_id, expires_at, from_hold, released, final,
+/// forced, over_capture_percent, advised_hold, decided_on, daily, weekly, monthly, has_limits), ordered by account and seq.
+/// </param>
+/// <param name="Balances">Rows (account_id, balance): the balance the system itself keeps for each account.</param>
+public sealed record LedgerDialect(string Name, string Rows, string Balances)
 {
-    private const string SignedAmount =
-        "CASE WHEN kind IN ('open', 'deposit') THEN amount WHEN kind = 'payment' AND status = 'approved' THEN -amount ELSE 0 END";
-
     /// <summary>
-    /// Payments: the open row holds the initial balance and, in its payload, the limits (the settings column is no
-    /// longer written since migration 0008: read from it, every limit was null and no ceiling could be found broken);
-    /// the newest row holds the balance.
+    /// Payments: the plain columns of each row and, from its versioned payload (Grains/Ledger/Changes), what the columns
+    /// leave out: a capture's split between the hold and new money, the tolerance of an authorization, an advice's kind and
+    /// day, the limits of an open or settings row (the settings column is no longer written since migration 0008).
+    /// The newest row holds the balance.
     /// </summary>
     public static readonly LedgerDialect Payments = new(
         "Payments",
         """
-        SELECT account_id, (payload->'settings'->'limits'->>'daily')::bigint AS daily,
-               (payload->'settings'->'limits'->>'weekly')::bigint AS weekly,
-               (payload->'settings'->'limits'->>'monthly')::bigint AS monthly
-        FROM ledger WHERE kind = 'open' AND account_id LIKE @prefix
+        SELECT account_id, seq, kind, entry_id, amount, status = 'approved', balance_after, available_after, business_date,
+               authorization_id, expires_at,
+               COALESCE((payload->>'fromHold')::bigint, 0), COALESCE((payload->>'released')::bigint, 0),
+               COALESCE((payload->>'final')::boolean, false), COALESCE((payload->>'forced')::boolean, false),
+               COALESCE((payload->>'overCapturePercent')::int, 0),
+               CASE WHEN kind = 'advice' THEN payload->>'adviceKind' = 'authorization' END, (payload->>'decidedOn')::date,
+               (payload->'settings'->'limits'->>'daily')::bigint, (payload->'settings'->'limits'->>'weekly')::bigint,
+               (payload->'settings'->'limits'->>'monthly')::bigint, kind IN ('open', 'settings')
+        FROM ledger WHERE account_id LIKE @prefix ORDER BY account_id, seq
         """,
-        $"""
-        SELECT account_id, sum({SignedAmount}) AS expected, (array_agg(balance_after ORDER BY seq DESC))[1] AS actual
-        FROM ledger WHERE account_id LIKE @prefix GROUP BY account_id
+        """
+        SELECT DISTINCT ON (account_id) account_id, balance_after FROM ledger WHERE account_id LIKE @prefix
+        ORDER BY account_id, seq DESC
         """);
 
-    /// <summary>The baseline: the account row holds the initial balance, the limits and the balance.</summary>
+    /// <summary>
+    /// The baseline: no holds; the account row holds the initial balance, the limits and the balance, and stands as the
+    /// account's open row (seq 0) before its ledger rows.
+    /// </summary>
     public static readonly LedgerDialect Baseline = new(
         "Baseline",
         """
-        SELECT account_id, daily_limit AS daily, weekly_limit AS weekly, monthly_limit AS monthly
+        SELECT account_id, 0::bigint AS seq, 'open', '', initial_balance, true, initial_balance, initial_balance,
+               created_at::date, NULL::text, NULL::timestamptz, 0::bigint, 0::bigint, false, false, 0, NULL::boolean, NULL::date,
+               daily_limit, weekly_limit, monthly_limit, true
         FROM accounts WHERE account_id LIKE @prefix
+        UNION ALL
+        SELECT account_id, id, kind, entry_id, amount, status = 'approved', balance_after, balance_after, business_date,
+               NULL, NULL, 0, 0, false, false, 0, NULL, NULL, NULL, NULL, NULL, false
+        FROM ledger WHERE account_id LIKE @prefix
+        ORDER BY 1, 2
         """,
-        $"""
-        SELECT a.account_id, a.initial_balance + COALESCE(sum({SignedAmount}), 0) AS expected, a.balance AS actual
-        FROM accounts a LEFT JOIN ledger l ON l.account_id = a.account_id
-        WHERE a.account_id LIKE @prefix GROUP BY a.account_id, a.initial_balance, a.balance
-        """);
+        "SELECT account_id, balance FROM accounts WHERE account_id LIKE @prefix");
 }

@@ -65,9 +65,12 @@ public static class CompareCommand
         await AccountSeeder.OpenAsync(api, [.. accounts.All, hot], system);
 
         var recent = new RecentPayments();
-        var recorder = new RunRecorder(recent);
-        var mix = new OperationMix(accounts.Pick, MixShares.Realistic, $"{runId}-k", recent);
-        var hotMix = new OperationMix(_ => hot, MixShares.PaymentsOnly, $"{runId}-h", recent);
+        var holds = new OpenHolds();
+        var recorder = new RunRecorder(recent, holds);
+        // The baseline has no holds: its mix has none either.
+        var shares = system == BenchReport.Payments ? MixShares.Realistic : MixShares.Realistic.WithoutHolds;
+        var mix = new OperationMix(accounts.Pick, shares, $"{runId}-k", recent, holds);
+        var hotMix = new OperationMix(_ => hot, MixShares.PaymentsOnly, $"{runId}-h", recent, holds);
         var scenarios = new List<ScenarioResult>();
 
         // Fresh processes spend a core on tiered JIT compilation for their first half-minute or so of load.
@@ -79,7 +82,7 @@ public static class CompareCommand
 
         async Task OpenLoopAsync(string scenario, double paymentsPerSecond)
         {
-            var requestRate = paymentsPerSecond / MixShares.Realistic.PaymentShare;
+            var requestRate = paymentsPerSecond / shares.PaymentShare;
             using var window = Window(system, scenario, recorder, cpu, settings, settings.Duration);
             var measured = await OpenLoop.RunAsync(api, mix, recorder, requestRate, window);
             scenarios.Add(new(system, scenario, string.Create(CultureInfo.InvariantCulture,
@@ -110,7 +113,7 @@ public static class CompareCommand
         {
             var saturation = closed.Measurement.RequestsPerSecond;
             var plan = new OverloadPlan(saturation, saturation * settings.OverloadFactor,
-                settings.PeakPaymentsPerSecond / MixShares.Realistic.PaymentShare, settings.OverloadDuration, settings.OverloadAfter,
+                settings.PeakPaymentsPerSecond / shares.PaymentShare, settings.OverloadDuration, settings.OverloadAfter,
                 settings.Deadline);
             // No warm-up: the system is warm, and the overload starts at once.
             using var window = new MeasurementWindow($"{system} {BenchReport.OverloadScenario}", recorder, cpu, TimeSpan.Zero,
@@ -121,7 +124,7 @@ public static class CompareCommand
         Console.WriteLine($"[{system}] checking invariants in the ledger...");
         var checker = new InvariantChecker(database, dialect, runId);
         var invariants = await checker.CheckAsync(
-            recorder.Approved, recorder.RetryMismatches, api, [hot.AccountId, .. accounts.All.Select(a => a.AccountId)]);
+            recorder.Recorded, recorder.RetryMismatches, api, [hot.AccountId, .. accounts.All.Select(a => a.AccountId)]);
         foreach (var invariant in invariants)
         {
             Console.WriteLine($"[{system}] {(invariant.Violations == 0 ? "holds" : "VIOLATED")}: {invariant.Invariant} ({invariant.Violations} violations; {invariant.Scope})");

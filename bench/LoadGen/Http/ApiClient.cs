@@ -18,6 +18,13 @@ public sealed class ApiClient : IDisposable
     private readonly string _adminKey;
     private readonly string _terminalKey;
 
+    /// <summary>How a 200 or 201 is read: a decision with a status, or a recorded entry without one.</summary>
+    private enum Reply
+    {
+        Decision,
+        Recorded,
+    }
+
     public ApiClient(Uri baseAddress, int connections, ApiKeys keys)
     {
         (_adminKey, _terminalKey) = (keys.Admin, keys.Terminal);
@@ -41,11 +48,23 @@ public sealed class ApiClient : IDisposable
 
     public Task<Answer> SendAsync(Operation operation) => operation.Kind switch
     {
-        OperationKind.Payment => PayAsync(operation),
+        OperationKind.Payment => PostAsync(
+            $"/v1/accounts/{operation.AccountId}/payments", _terminalKey, operation, MerchantBody(operation), Reply.Decision),
         OperationKind.Deposit => PostAsync(
-            $"/v1/accounts/{operation.AccountId}/deposits", _adminKey, operation.Key,
-            $$"""{"amount":{{operation.Amount}},"currency":"EUR","reference":"loadgen deposit"}""", "deposit"),
-        _ => ReadAsync(operation.AccountId),
+            $"/v1/accounts/{operation.AccountId}/deposits", _adminKey, operation,
+            $$"""{"amount":{{operation.Amount}},"currency":"EUR","reference":"loadgen deposit"}""", Reply.Recorded),
+        OperationKind.Authorize => PostAsync(
+            $"/v1/accounts/{operation.AccountId}/authorizations", _terminalKey, operation, MerchantBody(operation), Reply.Decision),
+        OperationKind.Increment => PostAsync(
+            HoldPath(operation, "increments"), _terminalKey, operation, $$"""{"amount":{{operation.Amount}}}""", Reply.Decision),
+        OperationKind.Capture => PostAsync(
+            HoldPath(operation, "captures"), _terminalKey, operation,
+            $$"""{"amount":{{operation.Amount}},"final":{{(operation.Final ? "true" : "false")}}}""", Reply.Recorded),
+        OperationKind.Reverse => PostAsync(
+            HoldPath(operation, "reversals"), _terminalKey, operation,
+            operation.Amount == 0 ? "{}" : $$"""{"amount":{{operation.Amount}}}""", Reply.Recorded),
+        OperationKind.Read => ReadAsync(operation.AccountId),
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "No such operation."),
     };
 
     /// <summary>Opens an account; true when created (201) or already there (409).</summary>
@@ -58,8 +77,8 @@ public sealed class ApiClient : IDisposable
         return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict;
     }
 
-    /// <summary>The balance the API shows for an account.</summary>
-    public async Task<long?> BalanceAsync(string accountId)
+    /// <summary>The balance and, when the system has holds, what is held, as the API shows them for an account.</summary>
+    public async Task<(long Balance, long? Held)?> AccountAsync(string accountId)
     {
         using var request = Request(HttpMethod.Get, $"/v1/accounts/{accountId}", _terminalKey, null, null);
         using var response = await _http.SendAsync(request);
@@ -69,7 +88,8 @@ public sealed class ApiClient : IDisposable
         }
 
         using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
-        return document.RootElement.GetProperty("balance").GetInt64();
+        var root = document.RootElement;
+        return (root.GetProperty("balance").GetInt64(), root.TryGetProperty("held", out var held) ? held.GetInt64() : null);
     }
 
     /// <summary>Registers a webhook endpoint (admin key); its id and signing secret.</summary>
@@ -110,23 +130,26 @@ public sealed class ApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private Task<Answer> PayAsync(Operation payment) => PostAsync(
-        $"/v1/accounts/{payment.AccountId}/payments", _terminalKey, payment.Key,
-        $$"""{"amount":{{payment.Amount}},"currency":"EUR","merchant":"{{payment.Merchant}}","mcc":"{{payment.Mcc}}"}""", null);
+    private static string MerchantBody(Operation operation) =>
+        $$"""{"amount":{{operation.Amount}},"currency":"EUR","merchant":"{{operation.Merchant}}","mcc":"{{operation.Mcc}}"}""";
 
-    private async Task<Answer> PostAsync(string path, string apiKey, string key, string body, string? successLabel)
+    private static string HoldPath(Operation operation, string what) =>
+        $"/v1/accounts/{operation.AccountId}/authorizations/{operation.Hold!.AuthorizationId}/{what}";
+
+    private async Task<Answer> PostAsync(string path, string apiKey, Operation operation, string body, Reply reply)
     {
         try
         {
-            using var request = Request(HttpMethod.Post, path, apiKey, key, body);
+            using var request = Request(HttpMethod.Post, path, apiKey, operation.Key, body);
             using var response = await _http.SendAsync(request);
             var content = await response.Content.ReadAsByteArrayAsync();
+            var replayed = response.StatusCode == HttpStatusCode.OK;
             return response.StatusCode switch
             {
-                HttpStatusCode.Created when successLabel is not null => new Answer(successLabel, false, false, false),
-                HttpStatusCode.Created => Decision(content, replayed: false),
-                HttpStatusCode.OK when successLabel is not null => new Answer($"{successLabel} replayed", false, false, true),
-                HttpStatusCode.OK => Decision(content, replayed: true),
+                HttpStatusCode.Created or HttpStatusCode.OK when reply == Reply.Decision => Decision(operation, content, replayed),
+                HttpStatusCode.Created or HttpStatusCode.OK =>
+                    new Answer($"{operation.LedgerKind}{(replayed ? " replayed" : "")}", true, false, replayed),
+                HttpStatusCode.UnprocessableEntity when operation.Hold is not null => Answer.Refused(ProblemLabel(response, content)),
                 _ => Answer.Error(ProblemLabel(response, content)),
             };
         }
@@ -171,8 +194,11 @@ public sealed class ApiClient : IDisposable
         return request;
     }
 
-    /// <summary>Reads "status" and "declineReason" of a payment body.</summary>
-    private static Answer Decision(byte[] content, bool replayed)
+    /// <summary>
+    /// Reads "status" and "declineReason" of a payment, authorization or increment body: approved (payment, increment) or
+    /// pending (authorization) is recorded. A payment's label is its decision alone, the others' name their kind.
+    /// </summary>
+    private static Answer Decision(Operation operation, byte[] content, bool replayed)
     {
         string? status = null;
         string? reason = null;
@@ -196,9 +222,11 @@ public sealed class ApiClient : IDisposable
             }
         }
 
-        var approved = status == "approved";
-        var label = approved ? "approved" : $"declined: {reason ?? status ?? "?"}";
-        return new Answer(replayed ? $"replayed ({label})" : label, approved, approved && !replayed, replayed);
+        var recorded = status is "approved" or "pending";
+        var decision = recorded ? status! : $"declined: {reason ?? status ?? "?"}";
+        var label = operation.Kind == OperationKind.Payment ? decision : $"{operation.LedgerKind} {decision}";
+        var isPayment = operation.Kind == OperationKind.Payment;
+        return new Answer(replayed ? $"replayed ({label})" : label, recorded, isPayment && recorded && !replayed, replayed);
     }
 
     /// <summary>"503 unavailable": the status and the problem's code; a 503 or 429 without Retry-After says so.</summary>

@@ -73,7 +73,7 @@ public static class MarkdownReport
         Table(text, ["Answer", .. closed.Select(x => x.System)],
             labels.Select(label => new[] { label }.Concat(closed.Select(x => Share(x.Scenario!, label))).ToArray()));
 
-        Line(text, "### Invariants after the run (SQL over each system's ledger)");
+        Line(text, "### Invariants after the run (checked from each system's ledger rows)");
         Line(text);
         var invariants = report.Systems.SelectMany(s => s.Invariants.Select(i => i.Invariant)).Distinct(StringComparer.Ordinal);
         Table(text, ["Invariant", .. report.Systems.Select(s => $"{s.System}: violations")],

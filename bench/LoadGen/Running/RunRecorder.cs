@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using HdrHistogram;
+using Payments.LoadGen.Checks;
 using Payments.LoadGen.Http;
 using Payments.LoadGen.Workload;
 
@@ -9,9 +10,10 @@ namespace Payments.LoadGen.Running;
 
 /// <summary>
 /// Everything the terminals observe: payment latency (microseconds, HdrHistogram), a count per answer label, and
-/// every approved payment, which the invariant checks look for in the ledger afterwards.
+/// everything answered as recorded (payments, authorizations and what follows them, deposits), which the invariant
+/// checks look for in the ledger afterwards. Answers go on to the pools the mix draws retries and follow-ups from.
 /// </summary>
-public sealed class RunRecorder(RecentPayments recent)
+public sealed class RunRecorder(RecentPayments recent, OpenHolds holds)
 {
     /// <summary>Latencies above this (microseconds) are recorded as this.</summary>
     public const long HighestMicros = 120_000_000;
@@ -21,13 +23,13 @@ public sealed class RunRecorder(RecentPayments recent)
         .WithThreadSafeWrites().WithThreadSafeReads().Create();
 
     private readonly ConcurrentDictionary<string, StrongBox<long>> _labels = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<ApprovedPayment> _approved = new();
+    private readonly ConcurrentQueue<RecordedEntry> _recorded = new();
     private long _requests;
     private long _newApprovals;
     private long _retryMismatches;
 
-    /// <summary>Approved answers (first or replayed) of every run that used this recorder.</summary>
-    public IReadOnlyCollection<ApprovedPayment> Approved => _approved;
+    /// <summary>Answers of recorded entries (first or replayed) of every run that used this recorder.</summary>
+    public IReadOnlyCollection<RecordedEntry> Recorded => _recorded;
 
     /// <summary>Retries answered differently from their first answer, or decided a second time.</summary>
     public long RetryMismatches => Interlocked.Read(ref _retryMismatches);
@@ -35,11 +37,21 @@ public sealed class RunRecorder(RecentPayments recent)
     /// <summary>Records an answer; latency counts from <paramref name="startTimestamp"/> (the intended send time in open loop).</summary>
     public void Record(Operation operation, Answer answer, long startTimestamp)
     {
-        if (operation.Kind == OperationKind.Payment)
+        if (answer.Recorded)
         {
-            var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / TimeSpan.TicksPerMicrosecond;
-            _latency.RecordValue(Math.Clamp(micros, 1, HighestMicros));
-            Observe(operation, answer);
+            _recorded.Enqueue(new RecordedEntry(operation.AccountId, operation.Key, operation.LedgerKind));
+        }
+
+        switch (operation.Kind)
+        {
+            case OperationKind.Payment:
+                var micros = Stopwatch.GetElapsedTime(startTimestamp).Ticks / TimeSpan.TicksPerMicrosecond;
+                _latency.RecordValue(Math.Clamp(micros, 1, HighestMicros));
+                Observe(operation, answer);
+                break;
+            case OperationKind.Authorize or OperationKind.Increment or OperationKind.Capture or OperationKind.Reverse:
+                holds.Answered(operation, answer.Recorded, answer.IsError);
+                break;
         }
 
         Interlocked.Increment(ref _requests);
@@ -60,11 +72,6 @@ public sealed class RunRecorder(RecentPayments recent)
 
     private void Observe(Operation payment, Answer answer)
     {
-        if (answer.Approved)
-        {
-            _approved.Enqueue(new ApprovedPayment(payment.AccountId, payment.Key));
-        }
-
         if (answer.IsError)
         {
             return;
@@ -72,17 +79,14 @@ public sealed class RunRecorder(RecentPayments recent)
 
         if (!payment.IsRetry)
         {
-            recent.Add(payment, answer.Approved);
+            recent.Add(payment, answer.Recorded);
         }
-        else if (!answer.Replayed || answer.Approved != payment.FirstApproved)
+        else if (!answer.Replayed || answer.Recorded != payment.FirstApproved)
         {
             Interlocked.Increment(ref _retryMismatches);
         }
     }
 }
-
-/// <summary>A payment the API answered approved.</summary>
-public readonly record struct ApprovedPayment(string AccountId, string PaymentId);
 
 /// <summary>Running totals at one instant.</summary>
 public sealed record Counts(long Requests, long NewApprovals, IReadOnlyDictionary<string, long> Labels)

@@ -85,7 +85,7 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
     {
         using var impatient = fixture.Factory.WithWebHostBuilder(web => web.UseSetting("Payments:Security:RequestTimeout", "00:00:01"));
 
-        var response = await Client(impatient, ApiFixture.AdminKey).GetAsync($"/v1/accounts/{SlowAccountsLedger.Prefix}{Guid.NewGuid():N}");
+        var response = await Client(impatient, ApiFixture.AdminKey).GetAsync($"/v1/accounts/{FaultyAccountsLedger.Prefix}{Guid.NewGuid():N}");
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.Contains("did not complete in time", (string?)problem["detail"]);
@@ -101,7 +101,7 @@ public sealed class EdgeLimitsTests(ApiFixture fixture)
         var accountId = await admin.CreateAccountAsync();
         var shedding = narrow.Services.GetRequiredService<LoadShedding>();
         // A read whose account takes seconds to activate holds the only place.
-        var slow = admin.GetAsync($"/v1/accounts/{SlowAccountsLedger.Prefix}{Guid.NewGuid():N}");
+        var slow = admin.GetAsync($"/v1/accounts/{FaultyAccountsLedger.Prefix}{Guid.NewGuid():N}");
         await WaitUntilAsync(() => shedding.InProgress == 1);
 
         var shed = await terminal.PayAsync(accountId, 100, "shed-1");
