@@ -51,8 +51,9 @@ public static class EventsCommand
         var following = FeedFollower.RunAsync(api, feed, stopFeed.Token);
 
         var recent = new RecentPayments();
-        var recorder = new RunRecorder(recent);
-        var mix = new OperationMix(accounts.Pick, MixShares.Realistic, $"{runId}-k", recent);
+        var holds = new OpenHolds();
+        var recorder = new RunRecorder(recent, holds);
+        var mix = new OperationMix(accounts.Pick, MixShares.Realistic, $"{runId}-k", recent, holds);
         var cpu = CpuMeter.FromArguments(null, null);
         var phases = new List<EventsPhase>();
         async Task PhaseAsync(string name, string load, Func<MeasurementWindow, Task<Measurement>> run)
