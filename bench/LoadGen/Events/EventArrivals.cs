@@ -50,8 +50,8 @@ public sealed class EventArrivals(string consumer)
     }
 }
 
-/// <param name="Received">Events of the window that arrived (by the end of the drain).</param>
-/// <param name="Missing">Events of the window that never arrived.</param>
+/// <param name="Received">Events of the window that arrived (by the end of the final drain).</param>
+/// <param name="Missing">Events of the window that had not arrived by then.</param>
 /// <param name="PerSecond">Events (of any time) that arrived while the window was open, per second.</param>
 /// <param name="Lag">From each event's <c>time</c> to its first arrival, microseconds.</param>
 public sealed record ConsumerFigures(string Consumer, long Received, long Missing, double PerSecond, HistogramBase Lag)

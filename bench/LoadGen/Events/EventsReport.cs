@@ -7,7 +7,7 @@ namespace Payments.LoadGen.Events;
 /// <summary>The events section of docs/benchmarks.md (between the <c>events</c> markers).</summary>
 public sealed record EventsReport(
     string RunId, DateTimeOffset StartedAt, MachineInfo Machine, string MeasuredWhile, string Command, TimeSpan WarmUp,
-    TimeSpan ProcessWarmUp, TimeSpan Duration, IReadOnlyList<EventsPhase> Phases, long FeedRedeliveries, long WebhookRedeliveries, long BadSignatures)
+    TimeSpan ProcessWarmUp, TimeSpan Duration, TimeSpan Drain, TimeSpan FinalDrain, IReadOnlyList<EventsPhase> Phases, long FeedRedeliveries, long WebhookRedeliveries, long BadSignatures)
 {
     public bool AllArrived => BadSignatures == 0 && Phases.All(p => p.Consumers.All(c => c.Missing == 0));
 
@@ -22,8 +22,8 @@ public sealed record EventsReport(
         Line(Invariant($"- **Machine**: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.OperatingSystem}, {Machine.DotNet}, PostgreSQL {Machine.PostgreSql}; the load generator, its webhook receiver, the region and PostgreSQL share these cores."));
         Line(Invariant($"- **Measured while**: {MeasuredWhile} Load average (1/5/15 min) at the start: {Machine.LoadAverage}."));
         Line(Invariant($"- **Command**: `{Command}`"));
-        Line("- **Consumers**: one reader of `GET /v1/events` (pages of 500, `wait=10` when caught up) and one webhook endpoint for every event type, delivered by the silo to a receiver in the load generator (Kestrel on 127.0.0.1) that checks each signature and answers 204 at once.");
-        Line(Invariant($"- **Load**: the compare run's mix (payments, holds and their captures and reversals, retries, deposits, balance reads) on fresh accounts; each phase {WarmUp.TotalSeconds:0} s of warm-up (the first {ProcessWarmUp.TotalSeconds:0} s longer: the region was started for it), then {Duration.TotalSeconds:0} s measured. The events of a phase are the ledger rows recorded in its measured window; after it, up to 30 s for the stragglers."));
+        Line("- **Consumers**: one reader of `GET /v1/events` from the oldest event (pages of 100, `wait=10` when caught up) and one webhook endpoint for every event type, delivered by the silo to a receiver in the load generator (Kestrel on 127.0.0.1) that checks each signature and answers 204 at once.");
+        Line(Invariant($"- **Load**: the compare run's mix (payments, holds and their captures and reversals, retries, deposits, balance reads) on fresh accounts; each phase {WarmUp.TotalSeconds:0} s of warm-up (the first {ProcessWarmUp.TotalSeconds:0} s longer: the region was started for it), then {Duration.TotalSeconds:0} s measured. The events of a phase are the ledger rows recorded in its measured window; the next phase starts once both consumers have them all, or {Drain.TotalSeconds:0} s after the window; after the last, up to {FinalDrain.TotalSeconds:0} s more for every event to arrive. \"Missing\" is what never arrived by then; the lag counts every event that did."));
         Line("- **Lag**: from an event's `time` (when its operation was recorded, just before its commit) to its first arrival: for the webhooks the moment the receiver had the request (its 204 follows at once), for the feed the moment the page's answer was read.");
         Line("");
         Line("| Phase | Payments load | Approved/s | Events recorded/s | Consumer | Events in/s | Arrived | Missing | Lag p50 | p90 | p99 | p99.9 | max |");
@@ -37,7 +37,7 @@ public sealed record EventsReport(
         }
 
         Line("");
-        Line(Invariant($"Redeliveries (an event that arrived again: at least once): feed {FeedRedeliveries:N0}, webhooks {WebhookRedeliveries:N0}. Deliveries whose signature did not verify: {BadSignatures:N0}. {(AllArrived ? "Every event of every window arrived at both consumers." : "NOT every event arrived: the run failed.")}"));
+        Line(Invariant($"Redeliveries (an event that arrived again: at least once): feed {FeedRedeliveries:N0}, webhooks {WebhookRedeliveries:N0}. Deliveries whose signature did not verify: {BadSignatures:N0}. {(AllArrived ? "Every event of every window arrived at both consumers." : "NOT every event arrived (or a signature did not verify): the run failed.")}"));
         return text.ToString();
     }
 

@@ -3,12 +3,12 @@ using Payments.LoadGen.Http;
 namespace Payments.LoadGen.Events;
 
 /// <summary>
-/// A consumer of <c>GET /v1/events</c> as docs/events.md describes one: pages of up to 500 after its cursor, long-polling
-/// when it has caught up.
+/// A consumer of <c>GET /v1/events</c> as docs/events.md describes one: pages of the default size (100) after its
+/// cursor, long-polling when it has caught up.
 /// </summary>
 public static class FeedFollower
 {
-    private const int PageSize = 500;
+    private const int PageSize = 100;
     private const int WaitSeconds = 10;
 
     public static async Task RunAsync(ApiClient api, EventArrivals arrivals, CancellationToken stopping)

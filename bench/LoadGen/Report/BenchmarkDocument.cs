@@ -7,7 +7,16 @@ namespace Payments.LoadGen.Report;
 /// </summary>
 public static class BenchmarkDocument
 {
-    public static void WriteSection(string path, string section, string marker = "loadgen")
+    /// <summary>Writes the section, prints it, and says where it went (and any other file written with it).</summary>
+    public static void Publish(string path, string section, string marker, params string[] alsoWritten)
+    {
+        WriteSection(path, section, marker);
+        Console.WriteLine();
+        Console.WriteLine(section);
+        Console.WriteLine($"written: {string.Join(", ", [path, .. alsoWritten])}");
+    }
+
+    private static void WriteSection(string path, string section, string marker)
     {
         var (first, last) = ($"<!-- {marker}:begin -->", $"<!-- {marker}:end -->");
         var block = $"{first}\n{section.TrimEnd()}\n{last}";
