@@ -38,6 +38,15 @@ public sealed record AdviceDetails(
         && OverLimits.SequenceEqual(other.OverLimits);
 
     public override int GetHashCode() => HashCode.Combine(DecidedAt, NetworkReference);
+
+    /// <summary>
+    /// The details as a record's JSON gives them (<c>advice</c>, <c>decidedAt</c>, <c>overLimits</c>; the network's
+    /// reference is the record's id); null when it is no advice. An advice without its decision instant throws.
+    /// </summary>
+    public static AdviceDetails? FromJson(bool advice, DateTimeOffset? decidedAt, string id, IReadOnlyList<string>? overLimits) =>
+        advice
+            ? new(decidedAt ?? throw new System.Text.Json.JsonException("An advice's record needs its decidedAt."), id, overLimits ?? [])
+            : null;
 }
 
 /// <summary>The outcome of an advice: the payment or the authorization it recorded (or recorded first, on a resend).</summary>

@@ -70,16 +70,27 @@ public sealed record AuthorizationRecord(
     [property: Id(12)] DateTimeOffset? ExpiresAt,
     [property: Id(13)] DateTimeOffset CreatedAt,
     [property: Id(14)] string DecidedBy,
-    [property: Id(15), JsonPropertyName("adviceDetails"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AdviceDetails? Advice = null)
+    [property: Id(15), JsonIgnore] AdviceDetails? Network = null)
 {
+    /// <summary>The authorization as JSON has it (the contract's fields; an advice's reference is the authorization's id).</summary>
+    [JsonConstructor]
+    public AuthorizationRecord(
+        string authorizationId, string accountId, long amount, string currency, string merchant, string mcc, AuthorizationStatus status,
+        DeclineReason? declineReason, long held, long captured, long released, long availableAfter, DateTimeOffset? expiresAt,
+        DateTimeOffset createdAt, string decidedBy, bool advice, DateTimeOffset? decidedAt, IReadOnlyList<string>? overLimits)
+        : this(authorizationId, accountId, amount, currency, merchant, mcc, status, declineReason, held, captured, released,
+            availableAfter, expiresAt, createdAt, decidedBy, AdviceDetails.FromJson(advice, decidedAt, authorizationId, overLimits))
+    {
+    }
+
     /// <summary>True on what the network decided (an advice), false on what the bank decided itself.</summary>
-    [JsonPropertyName("advice")] public bool IsAdvice => Advice is not null;
+    [JsonPropertyName("advice")] public bool Advice => Network is not null;
 
     /// <summary>An advice's: when the network decided it.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Advice?.DecidedAt;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Network?.DecidedAt;
 
     /// <summary>An advice's: the ceilings (daily, weekly, monthly) it took past their limit.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Advice?.OverLimits;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Network?.OverLimits;
 }
 
 /// <summary>The outcome of an authorization request.</summary>

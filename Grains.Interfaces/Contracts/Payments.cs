@@ -12,6 +12,8 @@ public sealed record PaymentRequest(
     [property: Id(4)] string? IdempotencyKey);
 
 /// <summary>A recorded payment decision, as stored in the ledger.</summary>
+/// <param name="Network">Set on what the network decided (an advice): its details. JSON shows them as the contract's
+/// <c>advice</c>, <c>decidedAt</c> and <c>overLimits</c>; the network's reference is the payment's id.</param>
 [GenerateSerializer, Immutable, Alias("payments.PaymentRecord")]
 public sealed record PaymentRecord(
     [property: Id(0)] string PaymentId,
@@ -25,16 +27,27 @@ public sealed record PaymentRecord(
     [property: Id(8)] long BalanceAfter,
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] string DecidedBy,
-    [property: Id(11), JsonPropertyName("adviceDetails"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AdviceDetails? Advice = null)
+    [property: Id(11), JsonIgnore] AdviceDetails? Network = null)
 {
+    /// <summary>The payment as JSON has it (the contract's fields; an advice's reference is the payment's id).</summary>
+    [JsonConstructor]
+    public PaymentRecord(
+        string paymentId, string accountId, long amount, string currency, string merchant, string mcc, PaymentStatus status,
+        DeclineReason? declineReason, long balanceAfter, DateTimeOffset createdAt, string decidedBy, bool advice,
+        DateTimeOffset? decidedAt, IReadOnlyList<string>? overLimits)
+        : this(paymentId, accountId, amount, currency, merchant, mcc, status, declineReason, balanceAfter, createdAt, decidedBy,
+            AdviceDetails.FromJson(advice, decidedAt, paymentId, overLimits))
+    {
+    }
+
     /// <summary>True on what the network decided (an advice), false on what the bank decided itself.</summary>
-    [JsonPropertyName("advice")] public bool IsAdvice => Advice is not null;
+    [JsonPropertyName("advice")] public bool Advice => Network is not null;
 
     /// <summary>An advice's: when the network decided it.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Advice?.DecidedAt;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? DecidedAt => Network?.DecidedAt;
 
     /// <summary>An advice's: the ceilings (daily, weekly, monthly) it took past their limit.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Advice?.OverLimits;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? OverLimits => Network?.OverLimits;
 }
 
 /// <summary>How a request that writes to the ledger ended.</summary>

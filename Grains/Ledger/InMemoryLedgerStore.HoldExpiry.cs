@@ -5,7 +5,7 @@ namespace Payments.Ledger;
 /// <summary>The expiry sweep's queries on the in-memory ledger, with the same answers as PostgreSQL's.</summary>
 public sealed partial class InMemoryLedgerStore : IHoldExpiryStore
 {
-    private readonly Dictionary<string, SweepPosition> _sweepPositions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SweepPosition Position, DateTimeOffset? OwnPassAt)> _sweepPositions = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<DueHold>> DueAsync(
         string region, SweepPosition after, DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -27,16 +27,24 @@ public sealed partial class InMemoryLedgerStore : IHoldExpiryStore
     {
         lock (_sweepPositions)
         {
-            return Task.FromResult(_sweepPositions.GetValueOrDefault(region, SweepPosition.Start));
+            return Task.FromResult(_sweepPositions.TryGetValue(region, out var saved) ? saved.Position : SweepPosition.Start);
         }
     }
 
-    public Task SavePositionAsync(string region, SweepPosition position, CancellationToken cancellationToken)
+    public Task SavePositionAsync(string region, SweepPosition position, DateTimeOffset? ownPassAt, CancellationToken cancellationToken)
     {
         lock (_sweepPositions)
         {
-            _sweepPositions[region] = position;
+            _sweepPositions[region] = (position, ownPassAt ?? _sweepPositions.GetValueOrDefault(region).OwnPassAt);
             return Task.CompletedTask;
+        }
+    }
+
+    public Task<DateTimeOffset?> LastOwnPassAsync(string region, CancellationToken cancellationToken)
+    {
+        lock (_sweepPositions)
+        {
+            return Task.FromResult(_sweepPositions.GetValueOrDefault(region).OwnPassAt);
         }
     }
 

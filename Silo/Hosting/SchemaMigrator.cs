@@ -14,15 +14,22 @@ namespace Payments.Silo.Hosting;
 /// </summary>
 /// <remarks>
 /// A migration runs inside a transaction, so it cannot use statements PostgreSQL forbids there
-/// (<c>CREATE INDEX CONCURRENTLY</c>, <c>VACUUM</c>). Write each file so that running it again is harmless
-/// (IF NOT EXISTS, CREATE OR REPLACE): the version table prevents a second run, unless the database was
-/// restored from an older backup or the script was also run by hand.
+/// (<c>CREATE INDEX CONCURRENTLY</c>, <c>VACUUM</c>), unless its first line is <see cref="NoTransactionMarker"/>:
+/// then each of its statements runs on its own, outside any transaction, in order (a statement ends with a
+/// <c>;</c> at the end of a line, so such a file holds no function bodies), and its version is recorded once all of
+/// them succeeded. That is how an index is built on a large live table without blocking its writes. Write each file
+/// so that running it again is harmless (IF NOT EXISTS, CREATE OR REPLACE, and for a file without a transaction, which
+/// a failure leaves half applied, each statement on its own): the version table prevents a second run, unless the
+/// database was restored from an older backup, the script was also run by hand, or it failed half-way.
 /// </remarks>
 public static partial class SchemaMigrator
 {
     // Any constant shared by every silo of every region will do; it only has to differ from the other
     // advisory locks taken in this database. The bytes spell "Payments".
     private const long MigrationLockKey = 0x5061_796D_656E_7473;
+
+    /// <summary>The first line of a migration whose statements run one by one, outside a transaction.</summary>
+    public const string NoTransactionMarker = "-- payments:no-transaction";
 
     private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LockWaitReportInterval = TimeSpan.FromSeconds(10);
@@ -175,28 +182,24 @@ public static partial class SchemaMigrator
     {
         var sql = await ReadResourceAsync(migration, cancellationToken);
         var elapsed = Stopwatch.StartNew();
-
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            // No timeout of our own: an index build on a large table may take minutes, and the token
-            // still stops it when the silo is asked to shut down.
-            await using (var script = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 })
+            if (sql.StartsWith(NoTransactionMarker, StringComparison.Ordinal))
             {
-                await script.ExecuteNonQueryAsync(cancellationToken);
-            }
+                foreach (var statement in Statements(sql))
+                {
+                    await ExecuteAsync(connection, null, statement, cancellationToken);
+                }
 
-            await using (var record = new NpgsqlCommand(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, now())",
-                connection,
-                transaction))
+                await RecordAsync(connection, null, migration, cancellationToken);
+            }
+            else
             {
-                record.Parameters.AddWithValue("version", migration.Version);
-                record.Parameters.AddWithValue("name", migration.Name);
-                await record.ExecuteNonQueryAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, sql, cancellationToken);
+                await RecordAsync(connection, transaction, migration, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
-
-            await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -205,6 +208,35 @@ public static partial class SchemaMigrator
         }
 
         LogApplied(logger, migration.Version, migration.Name, elapsed.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// The statements of a migration that runs without a transaction: the text split after each <c>;</c> that ends a
+    /// line, without the parts that hold only comments and blank lines.
+    /// </summary>
+    public static IReadOnlyList<string> Statements(string sql) =>
+        StatementEnd().Split(sql)
+            .Where(part => part.Split('\n').Any(line => line.Trim() is { Length: > 0 } text && !text.StartsWith("--", StringComparison.Ordinal)))
+            .Select(part => part.Trim())
+            .ToList();
+
+    private static async Task ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        // No timeout of our own: an index build on a large table may take minutes, and the token still stops it when
+        // the silo is asked to shut down.
+        await using var script = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
+        await script.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, EmbeddedMigration migration, CancellationToken cancellationToken)
+    {
+        await using var record = new NpgsqlCommand(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, now())", connection, transaction);
+        record.Parameters.AddWithValue("version", migration.Version);
+        record.Parameters.AddWithValue("name", migration.Name);
+        await record.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<string> ReadResourceAsync(EmbeddedMigration migration, CancellationToken cancellationToken)
@@ -219,13 +251,17 @@ public static partial class SchemaMigrator
     [GeneratedRegex(@"\.Migrations\.(?<version>[0-9]+)_(?<name>[^\\/]+)\.sql$", RegexOptions.CultureInvariant)]
     private static partial Regex MigrationResourceName();
 
+    // A ';' that ends a line (spaces after it allowed): the end of a statement of a migration without a transaction.
+    [GeneratedRegex(@"(?<=;)[ \t]*\r?\n", RegexOptions.CultureInvariant)]
+    private static partial Regex StatementEnd();
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name}) in {ElapsedMs} ms")]
     private static partial void LogApplied(ILogger logger, int version, string name, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date: {Known} migrations known, {Applied} applied now")]
     private static partial void LogUpToDate(ILogger logger, int known, int applied);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Schema migration {Version} ({Name}) failed and was rolled back")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Schema migration {Version} ({Name}) failed: rolled back, or for one without a transaction, stopped at the failing statement")]
     private static partial void LogFailed(ILogger logger, Exception exception, int version, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Waiting {Seconds} s for another instance to finish its schema migrations")]

@@ -26,6 +26,12 @@ public sealed class AdvicesApiTests(ApiFixture fixture)
         Assert.Equal((reference, true), ((string?)payment["paymentId"], (bool)payment["advice"]!));
         Assert.NotNull(payment["decidedAt"]);
         Assert.Empty(payment["overLimits"]!.AsArray());
+        // The contract's fields and nothing else: the network's reference is the payment's id already.
+        Assert.Equal(
+            ["accountId", "advice", "amount", "balanceAfter", "createdAt", "currency", "decidedAt", "decidedBy", "declineReason", "mcc",
+                "merchant", "overLimits", "paymentId", "status"],
+            payment.Select(field => field.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(payment.ToJsonString(), (await resent.JsonAsync()).ToJsonString());
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
         Assert.Equal("true", resent.Headers.GetValues("Idempotent-Replayed").Single());
         var view = await _admin.GetAccountAsync(id);

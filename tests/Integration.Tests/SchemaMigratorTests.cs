@@ -43,6 +43,73 @@ public sealed class SchemaMigratorTests(RealServers servers)
         }
     }
 
+    [Fact]
+    public void A_migration_without_a_transaction_is_split_after_each_semicolon_that_ends_a_line()
+    {
+        var statements = SchemaMigrator.Statements(
+            "-- payments:no-transaction\n-- why\nDROP INDEX CONCURRENTLY IF EXISTS a;\r\nCREATE INDEX CONCURRENTLY a ON t (x)\n    WHERE x <> ';';  \n-- the end\n");
+
+        Assert.Equal(
+            ["-- payments:no-transaction\n-- why\nDROP INDEX CONCURRENTLY IF EXISTS a;", "CREATE INDEX CONCURRENTLY a ON t (x)\n    WHERE x <> ';';"],
+            statements);
+    }
+
+    [Fact]
+    public async Task The_expiry_sweeps_index_is_built_concurrently_valid_and_replaces_the_one_built_in_a_transaction()
+    {
+        var database = $"payments_migrations_{Guid.NewGuid():N}";
+        await AdminAsync($"CREATE DATABASE {database}");
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(servers.PostgresConnectionString) { Database = database }.ConnectionString;
+            await SchemaMigrator.ApplyAsync(connectionString, NullLogger.Instance, CancellationToken.None);
+            var fresh = await HoldExpiryIndexesAsync(connectionString);
+            // A database migrated before 0014 existed: 0011 had built its index inside the transaction.
+            await ExecuteAsync(connectionString, """
+                CREATE INDEX ledger_hold_expiry_sweep ON ledger (expires_at, account_id COLLATE "C", seq) WHERE expires_at IS NOT NULL;
+                DELETE FROM schema_migrations WHERE version = 14;
+                """);
+            await SchemaMigrator.ApplyAsync(connectionString, NullLogger.Instance, CancellationToken.None);
+            var upgraded = await HoldExpiryIndexesAsync(connectionString);
+
+            Assert.Equal([("ledger_hold_expiry_walk", true)], fresh);
+            Assert.Equal(fresh, upgraded);
+            Assert.Contains(14, (await AppliedAsync(connectionString)).Select(m => m.Version));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static async Task<List<(string Name, bool Valid)>> HoldExpiryIndexesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'ledger'::regclass AND c.relname LIKE 'ledger_hold_expiry%' ORDER BY c.relname
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var indexes = new List<(string, bool)>();
+        while (await reader.ReadAsync())
+        {
+            indexes.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        return indexes;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static List<int> EmbeddedVersions() => typeof(SchemaMigrator).Assembly.GetManifestResourceNames()
         .Where(name => name.Contains(".Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
         .Select(name => name[(name.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..])

@@ -18,7 +18,7 @@ public sealed class AdviceTests(ClusterFixture cluster) : IClassFixture<ClusterF
         Assert.Equal(RecordOutcome.Created, advice.Outcome);
         var payment = advice.Payment!;
         Assert.Equal((PaymentStatus.Approved, -2_000L), (payment.Status, payment.BalanceAfter));
-        Assert.Equal(["daily"], payment.Advice!.OverLimits);
+        Assert.Equal(["daily"], payment.Network!.OverLimits);
         var view = (await account.GetViewAsync())!;
         Assert.Equal((true, 12_000L), (view.Overdrawn, view.Limits.Daily.Spent));
         Assert.Equal(payment, await account.GetPaymentAsync("net-1"));
@@ -52,10 +52,10 @@ public sealed class AdviceTests(ClusterFixture cluster) : IClassFixture<ClusterF
 
         Assert.Equal((AuthorizationStatus.Pending, 4_000L, decidedAt + TimeSpan.FromDays(7)),
             (authorization.Status, authorization.Held, authorization.ExpiresAt));
-        Assert.Equal(decidedAt, authorization.Advice!.DecidedAt);
+        Assert.Equal(decidedAt, authorization.Network!.DecidedAt);
         Assert.Equal((RecordOutcome.Created, 6_000L), (capture.Outcome, capture.Capture!.BalanceAfter));
         var listed = Assert.Single((await account.ListAuthorizationsAsync(null, 10, null))!.Items);
-        Assert.Equal((AuthorizationStatus.Closed, "net-3"), (listed.Status, listed.Advice!.NetworkReference));
+        Assert.Equal((AuthorizationStatus.Closed, "net-3"), (listed.Status, listed.Network!.NetworkReference));
         await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString());
     }
 

@@ -6,7 +6,8 @@ namespace Payments.Grains.Tests.Cluster;
 
 /// <summary>
 /// The region's expiry sweep on the in-memory ledger, run by hand on the fake clock: it writes the release row of an
-/// idle account's expired hold, once, and nothing for holds that are not due or already released.
+/// idle account's expired hold, once, and nothing for holds that are not due or already released; while a region's
+/// sweep has stopped (the region is lost), another region's releases its holds.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class HoldExpiryTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
@@ -68,7 +69,40 @@ public sealed class HoldExpiryTests(ClusterFixture cluster) : IClassFixture<Clus
         await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString());
     }
 
-    private IHoldExpiryGrain Sweep() => cluster.Client.GetGrain<IHoldExpiryGrain>("region-a");
+    [Fact]
+    public async Task While_a_regions_sweep_has_stopped_another_region_releases_its_due_holds_and_nothing_twice_when_it_returns()
+    {
+        var account = await cluster.OpenAsync(100_000);
+        var authorization = (await account.AuthorizeAsync(Hotel(12_000))).Authorization!;
+        var expiresAt = authorization.ExpiresAt!.Value;
+        cluster.MoveClockTo(expiresAt.AddSeconds(-5));
+        await Sweep().SweepAsync();
+        // Region-a is lost from here: its sweep passes no more, and its account is not active anywhere.
+        await cluster.Cluster.DeactivateAsync(account);
+
+        cluster.MoveClockTo(expiresAt.AddSeconds(30));
+        var soon = await Sweep("region-b").SweepAsync();
+        var rowsSoon = await ExpiryRowsAsync(account);
+        cluster.MoveClockTo(expiresAt.AddSeconds(50));
+        var late = await Sweep("region-b").SweepAsync();
+        var rowsLate = await ExpiryRowsAsync(account);
+        // Region-a is back: its own sweep goes on from where region-b's got; region-b no longer stands in for it.
+        cluster.MoveClockTo(expiresAt.AddSeconds(65));
+        await Sweep().SweepAsync();
+        var after = await Sweep("region-b").SweepAsync();
+
+        Assert.DoesNotContain("region-a", soon.TakenOver ?? []);
+        Assert.Empty(rowsSoon);
+        Assert.Contains("region-a", late.TakenOver ?? []);
+        var expiry = (HoldExpired)Assert.Single(rowsLate).Change;
+        Assert.Equal((authorization.AuthorizationId, 12_000L), (expiry.AuthorizationId, expiry.Amount));
+        Assert.DoesNotContain("region-a", after.TakenOver ?? []);
+        Assert.Single(await ExpiryRowsAsync(account));
+        Assert.Equal((0L, 100_000L), ((await account.GetViewAsync())!.Held, (await account.GetViewAsync())!.Available));
+        await LedgerAudit.OfAsync(cluster.Ledger, account.GetPrimaryKeyString());
+    }
+
+    private IHoldExpiryGrain Sweep(string region = "region-a") => cluster.Client.GetGrain<IHoldExpiryGrain>(region);
 
     private async Task<List<LedgerEntry>> ExpiryRowsAsync(IAccountGrain account) =>
         (await cluster.Ledger.ReadAfterAsync(account.GetPrimaryKeyString(), 0, CancellationToken.None)).Where(r => r.Kind == EntryKind.Expiry).ToList();

@@ -14,6 +14,11 @@ public enum ClusterBehaviour
     Hangs,
     /// <summary>The grain itself throws: an error that any cluster would raise.</summary>
     Faults,
+    /// <summary>
+    /// The silo answers, but an account grain cannot read its store (<see cref="Payments.Contracts.AccountUnavailableException"/>,
+    /// the API's 503 <c>unavailable</c>); the probe grain, which needs no store, answers.
+    /// </summary>
+    StoreUnavailable,
 }
 
 /// <summary>
@@ -43,12 +48,16 @@ public class FakeCluster : DispatchProxy
 
     public IClusterClient Client => (IClusterClient)(object)this;
 
-    public Task<T> Respond<T>(Func<T> value)
+    /// <param name="needsStore">Whether the grain called reads the store (an account), or not (the probe).</param>
+    public Task<T> Respond<T>(Func<T> value, bool needsStore)
     {
         Interlocked.Increment(ref _calls);
         return Behaviour switch
         {
             ClusterBehaviour.Answers => Task.FromResult(value()),
+            ClusterBehaviour.StoreUnavailable => needsStore
+                ? Task.FromException<T>(new AccountUnavailableException("The account cannot be read from the ledger now."))
+                : Task.FromResult(value()),
             ClusterBehaviour.Refuses => Task.FromException<T>(new SiloUnavailableException()),
             ClusterBehaviour.Hangs => new TaskCompletionSource<T>().Task,
             _ => Task.FromException<T>(new InvalidOperationException("The grain failed.")),
@@ -75,9 +84,10 @@ public class FakeGrain : DispatchProxy
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
     {
-        nameof(IClusterProbeGrain.PingAsync) => Cluster.Respond(() => Cluster.AnsweredBy ?? Cluster.Region),
+        nameof(IClusterProbeGrain.PingAsync) => Cluster.Respond(() => Cluster.AnsweredBy ?? Cluster.Region, needsStore: false),
         nameof(IAccountGrain.GetPaymentAsync) => Cluster.Respond<PaymentRecord?>(() => new PaymentRecord(
-            (string)args![0]!, "acc", 100, "EUR", "Shop", "5411", PaymentStatus.Approved, null, 0, DateTimeOffset.UnixEpoch, Cluster.Region)),
+            (string)args![0]!, "acc", 100, "EUR", "Shop", "5411", PaymentStatus.Approved, null, 0, DateTimeOffset.UnixEpoch, Cluster.Region),
+            needsStore: true),
         _ => throw new NotSupportedException(targetMethod?.Name),
     };
 }

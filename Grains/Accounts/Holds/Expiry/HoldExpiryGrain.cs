@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Contracts;
+using Payments.Regions;
 
 namespace Payments.Accounts.Holds.Expiry;
 
@@ -11,6 +12,7 @@ namespace Payments.Accounts.Holds.Expiry;
 /// </summary>
 public sealed class HoldExpiryGrain(
     HoldExpirySweep sweep,
+    ConfiguredRegionRules regions,
     IOptions<HoldExpiryOptions> options,
     ILogger<HoldExpiryGrain> logger) : Grain, IHoldExpiryGrain
 {
@@ -30,13 +32,13 @@ public sealed class HoldExpiryGrain(
         return Task.CompletedTask;
     }
 
-    public Task<HoldSweep> SweepAsync() => sweep.SweepAsync(Region, CancellationToken.None);
+    public Task<HoldSweep> SweepAsync() => sweep.SweepAsync(Region, regions.Regions, CancellationToken.None);
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var pass = await sweep.SweepAsync(Region, cancellationToken);
+            var pass = await sweep.SweepAsync(Region, regions.Regions, cancellationToken);
             if (pass.Due > 0)
             {
                 logger.LogDebug("Expiry sweep of {Region}: {Due} holds due on {Accounts} accounts, {Failed} failed, more: {More}",

@@ -26,6 +26,12 @@ public sealed class HoldExpiryOptions
     /// </summary>
     public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long after another region's sweep last passed this region's sweep stands in for it (the region is down):
+    /// with the default period a hold of a lost region is released within a minute of its expiry, as of a live one.
+    /// </summary>
+    public TimeSpan TakeOverAfter { get; set; } = TimeSpan.FromSeconds(40);
+
     /// <summary>How often each silo checks that its region's sweep runs (and starts it on this silo if its silo was lost).</summary>
     public TimeSpan StartCheck { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -35,5 +41,6 @@ public sealed class HoldExpiryOptions
         && options.BatchesPerPass is > 0 and <= 1_000
         && options.Parallelism is > 0 and <= 256
         && options.Overlap >= TimeSpan.Zero
+        && options.TakeOverAfter > options.Period
         && options.StartCheck > TimeSpan.Zero;
 }

@@ -11,6 +11,13 @@ namespace Payments.Accounts.Holds.Expiry;
 /// writes to an account behind its grain's back and never holds up another account's payments. The position moves past
 /// what was done; an account that could not be asked holds it back, so the next pass asks again.
 /// </summary>
+/// <remarks>
+/// A region that is down sweeps nothing, yet reads treat its due holds as expired: so each pass then stands in for every
+/// other region whose own sweep has not saved for <see cref="HoldExpiryOptions.TakeOverAfter"/>, from that region's
+/// position, asking its accounts in this region's cluster (as a failover does). A hold is still released once: the
+/// release row's entry id is fixed per authorization and rows are fenced by seq, so when the region returns its
+/// activations catch up instead of writing the release again, and its sweep goes on from where the stand-in got.
+/// </remarks>
 public sealed class HoldExpirySweep(
     IHoldExpiryStore store,
     IGrainFactory grains,
@@ -18,7 +25,26 @@ public sealed class HoldExpirySweep(
     IOptions<HoldExpiryOptions> options,
     ILogger<HoldExpirySweep> logger)
 {
-    public async Task<HoldSweep> SweepAsync(string region, CancellationToken cancellationToken)
+    /// <summary>Sweeps <paramref name="region"/>'s accounts, then those of the <paramref name="regions"/> whose own sweep stopped.</summary>
+    public async Task<HoldSweep> SweepAsync(string region, IEnumerable<string> regions, CancellationToken cancellationToken)
+    {
+        var pass = await SweepRegionAsync(region, own: true, cancellationToken);
+        foreach (var other in regions.Where(r => !string.Equals(r, region, StringComparison.Ordinal)))
+        {
+            var lastOwnPass = await store.LastOwnPassAsync(other, cancellationToken);
+            if (lastOwnPass is null || time.GetUtcNow() - lastOwnPass >= options.Value.TakeOverAfter)
+            {
+                logger.LogInformation("Expiry sweep of {Region}: {Other}'s sweep last passed at {LastPass}; sweeping its accounts too",
+                    region, other, lastOwnPass);
+                pass = pass.With(await SweepRegionAsync(other, own: false, cancellationToken), other);
+            }
+        }
+
+        return pass;
+    }
+
+    /// <summary>One pass over <paramref name="region"/>'s accounts; its own pass saves at least once, so others see it sweeping.</summary>
+    private async Task<HoldSweep> SweepRegionAsync(string region, bool own, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -38,9 +64,9 @@ public sealed class HoldExpirySweep(
             }
 
             next = SweepPosition.Max(position, next);
-            if (next != position)
+            if (next != position || (own && batch == 0))
             {
-                await store.SavePositionAsync(region, next, cancellationToken);
+                await store.SavePositionAsync(region, next, own ? now : null, cancellationToken);
                 position = next;
             }
 

@@ -13,7 +13,14 @@ public interface IHoldExpiryStore
     /// <summary>How far the region's sweep got; <see cref="SweepPosition.Start"/> before its first pass.</summary>
     Task<SweepPosition> PositionAsync(string region, CancellationToken cancellationToken);
 
-    Task SavePositionAsync(string region, SweepPosition position, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves how far the region's sweep got. <paramref name="ownPassAt"/> is set when the region's own sweep saves (it
+    /// does at least once a pass), null when another region's sweep, standing in for it, does.
+    /// </summary>
+    Task SavePositionAsync(string region, SweepPosition position, DateTimeOffset? ownPassAt, CancellationToken cancellationToken);
+
+    /// <summary>When the region's own sweep last saved; null when it never did.</summary>
+    Task<DateTimeOffset?> LastOwnPassAsync(string region, CancellationToken cancellationToken);
 }
 
 /// <summary>A pending hold that fell due: the row that set its expiry.</summary>

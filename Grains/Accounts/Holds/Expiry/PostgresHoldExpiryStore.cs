@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Payments.Accounts.Holds.Expiry;
 
@@ -58,19 +59,33 @@ public sealed class PostgresHoldExpiryStore(NpgsqlDataSource dataSource) : IHold
             : SweepPosition.Start;
     }
 
-    public async Task SavePositionAsync(string region, SweepPosition position, CancellationToken cancellationToken)
+    public async Task SavePositionAsync(
+        string region, SweepPosition position, DateTimeOffset? ownPassAt, CancellationToken cancellationToken)
     {
+        // saved_at is when the region's own sweep last saved (the epoch until it does): a stand-in's save keeps it.
         await using var command = dataSource.CreateCommand(
             """
             INSERT INTO hold_expiry_sweeps (region, expires_at, account_id, seq, saved_at)
-            VALUES (@region, @expires_at, @account_id, @seq, now())
+            VALUES (@region, @expires_at, @account_id, @seq, COALESCE(@own_pass_at, 'epoch'::timestamptz))
             ON CONFLICT (region) DO UPDATE
-            SET expires_at = excluded.expires_at, account_id = excluded.account_id, seq = excluded.seq, saved_at = excluded.saved_at
+            SET expires_at = excluded.expires_at, account_id = excluded.account_id, seq = excluded.seq,
+                saved_at = COALESCE(@own_pass_at, hold_expiry_sweeps.saved_at)
             """);
         command.Parameters.AddWithValue("region", region);
         command.Parameters.AddWithValue("expires_at", position.ExpiresAt);
         command.Parameters.AddWithValue("account_id", position.AccountId);
         command.Parameters.AddWithValue("seq", position.Seq);
+        command.Parameters.Add(new NpgsqlParameter("own_pass_at", NpgsqlDbType.TimestampTz) { Value = (object?)ownPassAt ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> LastOwnPassAsync(string region, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT saved_at FROM hold_expiry_sweeps WHERE region = @region AND saved_at > 'epoch'::timestamptz");
+        command.Parameters.AddWithValue("region", region);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime savedAt
+            ? new DateTimeOffset(DateTime.SpecifyKind(savedAt, DateTimeKind.Utc))
+            : null;
     }
 }
