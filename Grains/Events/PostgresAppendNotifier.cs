@@ -6,7 +6,7 @@ namespace Payments.Events;
 /// <summary>
 /// Sends <c>NOTIFY ledger_appended</c> (<see cref="PostgresLedgerAppends.Channel"/>) after ledger commits, from a
 /// connection of its own, in a transaction of its own that waits only for the local disk (<c>synchronous_commit =
-/// local</c>), at most once per <see cref="Spacing"/> however many commits came meanwhile (ADR 0020).
+/// local</c>), at most once per <see cref="Spacing"/> however many commits came meanwhile (ADR 0023).
 /// </summary>
 /// <remarks>
 /// PostgreSQL serializes every committing transaction that has notified, cluster-wide, until after its commit,

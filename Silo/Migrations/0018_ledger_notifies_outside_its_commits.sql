@@ -2,6 +2,6 @@
 -- committing transaction that has notified, cluster-wide, until after its commit, the synchronous standby's wait
 -- included (PreCommit_Notify, src/backend/commands/async.c): the ledger writer's concurrent commits waited for each
 -- other. The silo now sends NOTIFY ledger_appended after its commits, from a connection and a transaction of its own
--- (Grains/Events/PostgresAppendNotifier.cs, ADR 0020); readers listen on the same channel as before.
+-- (Grains/Events/PostgresAppendNotifier.cs, ADR 0023); readers listen on the same channel as before.
 DROP TRIGGER IF EXISTS ledger_appended ON ledger;
 DROP FUNCTION IF EXISTS ledger_notify_append();
