@@ -34,7 +34,7 @@ public static class EventsCommand
         var processWarmUp = args.Seconds("process-warmup", 30);
         var duration = args.Seconds("duration", 20);
         var drain = args.Seconds("drain", 30);
-        var finalDrain = args.Seconds("final-drain", 120);
+        var finalDrain = args.Seconds("final-drain", 180);
         var startedAt = DateTimeOffset.UtcNow;
         var runId = "e" + startedAt.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
         var machine = await MachineInfo.ReadAsync(database);
