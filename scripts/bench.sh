@@ -2,7 +2,7 @@
 # One command for docs/benchmarks.md: builds Release, runs the in-process benchmark, starts a region (silos + API) and
 # the conventional baseline on this machine, drives both with the load generator, checks the invariants in their
 # databases, rewrites the load generator's sections of docs/benchmarks.md (the comparison's, then the events figure's:
-# the feed and the webhooks while payments run), and stops everything it started. About 14 minutes. Everything listens
+# the feed and the webhooks while payments run), and stops everything it started. About 17 minutes. Everything listens
 # on 127.0.0.1; the load stops by itself.
 #
 #   scripts/bench.sh
