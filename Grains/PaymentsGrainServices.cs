@@ -83,6 +83,7 @@ public static class PaymentsGrainServices
         {
             // Named, so the pool shows as "ledger" in the Npgsql metrics rather than as its connection string.
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(postgres) { Name = "ledger" }.Build());
+            services.TryAddSingleton<IAppendNotifier, PostgresAppendNotifier>();
             services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
             services.TryAddSingleton<IEventFeedStore, PostgresEventFeedStore>();
             services.AddLedgerAppends(postgres);

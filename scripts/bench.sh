@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One command for docs/benchmarks.md: builds Release, runs the in-process benchmark, starts a region (silos + API) and
 # the conventional baseline on this machine, drives both with the load generator, checks the invariants in their
-# databases, rewrites the load generator's section of docs/benchmarks.md, and stops everything it started.
-# About 10 minutes. Everything listens on 127.0.0.1; the load stops by itself.
+# databases, rewrites the load generator's sections of docs/benchmarks.md (the comparison's, then the events figure's:
+# the feed and the webhooks while payments run), and stops everything it started. About 17 minutes. Everything listens
+# on 127.0.0.1; the load stops by itself.
 #
 #   scripts/bench.sh
 #   BENCH_NOTE="a quiet machine." BENCH_SILOS=2 BENCH_DURATION=30 scripts/bench.sh
 #   BENCH_BASELINE=0 BENCH_INPROCESS=0 BENCH_LOADGEN_ARGS="--open-rate 1500 --doc /tmp/profile.md" scripts/bench.sh
 #
-# BENCH_BASELINE=0 / BENCH_INPROCESS=0 leave out the baseline / the in-process run (a profile of Payments alone);
+# BENCH_BASELINE=0 / BENCH_INPROCESS=0 / BENCH_EVENTS=0 leave out the baseline / the in-process run / the events
+# figure (a profile of Payments alone);
 # BENCH_LOADGEN_ARGS are added last to the load generator's options (a later option wins). Each run also leaves
 # PostgreSQL's per-statement figures (pg_stat_statements) of the measured load in .artifacts/bench/logs.
 #
@@ -26,6 +28,7 @@ SILO_COUNT="${BENCH_SILOS:-1}"
 DURATION="${BENCH_DURATION:-20}"
 WITH_BASELINE="${BENCH_BASELINE:-1}"
 WITH_INPROCESS="${BENCH_INPROCESS:-1}"
+WITH_EVENTS="${BENCH_EVENTS:-1}"
 read -r -a EXTRA_LOADGEN_ARGS <<<"${BENCH_LOADGEN_ARGS:-}"
 SERVICE_ID="payments-bench-$$"
 # The API runs as in production (the Production environment refuses the dev keys), with keys made for this run.
@@ -89,32 +92,47 @@ if [[ "$WITH_INPROCESS" == 1 ]]; then
         --json "$OUT/inprocess.json" 2>&1 | tee "$LOGS/inprocess.log" | grep -v -E '^(info|      )' || true
 fi
 
+# A silo of region-a: start_silo <n> <ServiceId> <npgsql> [VAR=value ...] (more environment for it). It becomes
+# silo<n> in the CPU figures; one at a time, since the first silo applies the migrations.
+start_silo() {
+    local n="$1" service_id="$2" database="$3" silo_http
+    shift 3
+    silo_http="$(free_port)"
+    env "$@" Payments__Region=region-a Payments__ServiceId="$service_id" \
+        ConnectionStrings__Postgres="$database" ConnectionStrings__Redis="$REDIS" \
+        Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="http://127.0.0.1:$silo_http" \
+        dotnet "$BIN/silo/Payments.Silo.dll" --contentRoot "$BIN/silo" >"$LOGS/silo$n.log" 2>&1 &
+    STARTED+=("$!")
+    PROCESSES+="silo$n=$!,"
+    wait_ready "silo$n" "http://127.0.0.1:$silo_http/health/ready" "$LOGS/silo$n.log" 120
+}
+
+# Region-a's API, as in production (the Production environment refuses the dev keys), with keys made for this run:
+# start_api <ServiceId> <npgsql> <log name>; sets API_PORT and API_PID.
+start_api() {
+    API_PORT="$(free_port)"
+    # env(1): the region name in the variable name holds a '-', which a shell assignment refuses.
+    env ASPNETCORE_ENVIRONMENT=Production Payments__Region=region-a Payments__ServiceId="$1" \
+        Payments__Clusters__region-a__Redis="$REDIS" ConnectionStrings__Postgres="$2" \
+        Payments__ApiKeys__0__Name=bench-admin Payments__ApiKeys__0__Key="$ADMIN_KEY" Payments__ApiKeys__0__Role=admin \
+        Payments__ApiKeys__1__Name=bench-terminal Payments__ApiKeys__1__Key="$TERMINAL_KEY" Payments__ApiKeys__1__Role=terminal \
+        Payments__Security__RateLimits__Admin="$RATE_LIMIT" Payments__Security__RateLimits__Terminal="$RATE_LIMIT" \
+        Urls="http://127.0.0.1:$API_PORT" \
+        dotnet "$BIN/client.api/Payments.Client.Api.dll" --contentRoot "$BIN/client.api" >"$LOGS/$3.log" 2>&1 &
+    API_PID="$!"
+    STARTED+=("$API_PID")
+    PROCESSES+="api=$API_PID,"
+}
+
 echo "== starting region-a ($SILO_COUNT silo(s) + API in Production, ServiceId $SERVICE_ID) and the baseline"
 loadgen reset-database --postgres "$PAYMENTS_DB"
 PROCESSES=""
 for i in $(seq 1 "$SILO_COUNT"); do
-    silo_http="$(free_port)"
-    Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
-    ConnectionStrings__Postgres="$PAYMENTS_DB" ConnectionStrings__Redis="$REDIS" \
-    Orleans__SiloPort="$(free_port)" Orleans__GatewayPort="$(free_port)" Urls="http://127.0.0.1:$silo_http" \
-        dotnet "$BIN/silo/Payments.Silo.dll" --contentRoot "$BIN/silo" >"$LOGS/silo$i.log" 2>&1 &
-    STARTED+=("$!")
-    PROCESSES+="silo$i=$!,"
-    # One at a time: the first silo applies the migrations.
-    wait_ready "silo$i" "http://127.0.0.1:$silo_http/health/ready" "$LOGS/silo$i.log" 120
+    start_silo "$i" "$SERVICE_ID" "$PAYMENTS_DB"
 done
-
-API_PORT="$(free_port)"
-# env(1): the region name in the variable name holds a '-', which a shell assignment refuses.
-env ASPNETCORE_ENVIRONMENT=Production Payments__Region=region-a Payments__ServiceId="$SERVICE_ID" \
-    Payments__Clusters__region-a__Redis="$REDIS" ConnectionStrings__Postgres="$PAYMENTS_DB" \
-    Payments__ApiKeys__0__Name=bench-admin Payments__ApiKeys__0__Key="$ADMIN_KEY" Payments__ApiKeys__0__Role=admin \
-    Payments__ApiKeys__1__Name=bench-terminal Payments__ApiKeys__1__Key="$TERMINAL_KEY" Payments__ApiKeys__1__Role=terminal \
-    Payments__Security__RateLimits__Admin="$RATE_LIMIT" Payments__Security__RateLimits__Terminal="$RATE_LIMIT" \
-    Urls="http://127.0.0.1:$API_PORT" \
-    dotnet "$BIN/client.api/Payments.Client.Api.dll" --contentRoot "$BIN/client.api" >"$LOGS/api.log" 2>&1 &
-STARTED+=("$!")
-PROCESSES+="api=$!,"
+start_api "$SERVICE_ID" "$PAYMENTS_DB" api
+# What the comparison started (region-a's silos and API, the baseline): stopped before the events figure.
+COMPARE_PIDS=("${STARTED[@]}")
 
 BASELINE_ARGS=()
 if [[ "$WITH_BASELINE" == 1 ]]; then
@@ -124,6 +142,7 @@ if [[ "$WITH_BASELINE" == 1 ]]; then
         Baseline__AdminKey="$ADMIN_KEY" Baseline__TerminalKey="$TERMINAL_KEY" \
         dotnet "$BIN/baseline/Payments.Baseline.dll" --contentRoot "$BIN/baseline" >"$LOGS/baseline.log" 2>&1 &
     STARTED+=("$!")
+    COMPARE_PIDS+=("$!")
     PROCESSES+="baseline=$!"
     BASELINE_ARGS=(--baseline "http://127.0.0.1:$BASELINE_PORT" --baseline-db "$BASELINE_DB")
 fi
@@ -148,5 +167,28 @@ primary_sql -d payments_loadgen -c "SELECT d.datname, s.calls, round(s.total_exe
     round((s.total_exec_time / s.calls * 1000)::numeric, 0) AS mean_us, s.rows, left(regexp_replace(s.query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid ORDER BY s.total_exec_time DESC LIMIT 25" \
     >"$LOGS/pg_stat_statements.txt" 2>&1 || true
+
+# The events figure (#15): the feed and the webhooks while payments run, on a region of its own (a new ServiceId and
+# database) whose silo runs in the Development environment, the only one whose webhooks may go to a receiver on
+# 127.0.0.1 (the load generator's); its API stays in Production.
+if [[ "$WITH_EVENTS" == 1 ]]; then
+    echo "== events: the feed and the webhooks while payments run"
+    for pid in "${COMPARE_PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${COMPARE_PIDS[@]}"; do
+        timeout 30 tail --pid="$pid" -f /dev/null || kill -KILL "$pid" 2>/dev/null || true
+    done
+    EVENTS_DB="$(postgres_connection payments_events);Maximum Pool Size=40"
+    loadgen reset-database --postgres "$EVENTS_DB"
+    PROCESSES=""
+    start_silo events "$SERVICE_ID-events" "$EVENTS_DB" ASPNETCORE_ENVIRONMENT=Development \
+        Payments__Webhooks__SecretKey="$(head -c 32 /dev/urandom | base64)"
+    start_api "$SERVICE_ID-events" "$EVENTS_DB" api-events
+    wait_ready api "http://127.0.0.1:$API_PORT/health/ready" "$LOGS/api-events.log" 120
+    loadgen events --payments "http://127.0.0.1:$API_PORT" --payments-db "$EVENTS_DB" \
+        --admin-key "$ADMIN_KEY" --terminal-key "$TERMINAL_KEY" --duration "$DURATION" --doc docs/benchmarks.md \
+        --note "$NOTE" --command "scripts/bench.sh (BENCH_DURATION=$DURATION)" || status=$?
+fi
 echo "logs: $LOGS"
 exit "$status"

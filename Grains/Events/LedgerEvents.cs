@@ -57,12 +57,15 @@ public sealed class LedgerEvents(ILedgerStore ledger, IRegionRulesProvider regio
 
     /// <summary>
     /// The account view as it was right after this row: the account's rows up to it replayed through
-    /// <see cref="AccountState.Apply"/>, as an activation would. Account rows are rare, so the replay is too.
+    /// <see cref="AccountState.Apply"/>, as an activation would. Account rows are rare, so the replay is too; the opening
+    /// row is the account's first, so it is replayed alone, without reading the account's rows (a bulk opening of
+    /// accounts made the feed read every one of them whole, one query per event).
     /// </summary>
     private async Task<object> AccountViewAtAsync(LedgerEntry entry, CancellationToken cancellationToken)
     {
         var state = new AccountState();
-        foreach (var row in await ledger.ReadAfterAsync(entry.AccountId, 0, cancellationToken))
+        IReadOnlyList<LedgerEntry> rows = entry.Change is AccountOpened ? [entry] : await ledger.ReadAfterAsync(entry.AccountId, 0, cancellationToken);
+        foreach (var row in rows)
         {
             if (row.Seq > entry.Seq)
             {

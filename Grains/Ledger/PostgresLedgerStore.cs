@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Contracts;
+using Payments.Events;
 using Payments.Ledger.Changes;
 using Payments.Storage;
 
@@ -14,8 +15,9 @@ namespace Payments.Ledger;
 /// <remarks>
 /// Every statement that commits runs with no timeout and no cancellation token (<see cref="DurableCommit"/>): it waits
 /// for the synchronous standby, and a cancelled wait commits locally and answers success without it.
+/// After each commit that brought rows, <see cref="IAppendNotifier"/> tells the feed's readers, outside the commit.
 /// </remarks>
-public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
+public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource, IAppendNotifier notifier) : ILedgerStore
 {
     // The envelope and the typed payload are the row; the plain columns between them are its change's projection
     // (LedgerChange.Columns) for set-based readers, never read back into a change.
@@ -69,6 +71,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         }
 
         await DurableCommit.CommitAsync(transaction);
+        notifier.Appended();
         return true;
     }
 
@@ -109,6 +112,11 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             foreach (var i in attempt)
             {
                 appended[i] = inserted.Contains((batch[i].AccountId, batch[i].Seq));
+            }
+
+            if (inserted.Count > 0)
+            {
+                notifier.Appended();
             }
 
             return appended;

@@ -21,6 +21,13 @@ namespace Payments.Webhooks;
 /// </remarks>
 public sealed class EndpointWorker(EndpointLease lease, WebhookDelivery delivery, ILogger logger)
 {
+    /// <summary>
+    /// Events read ahead per turn of the loop at most. A read turns each row into its event, some with a query of their
+    /// own (a capture's authorization, an account's view), and the loop starts no delivery meanwhile: a backlog read
+    /// in one piece of <see cref="WebhookOptions.MaxQueued"/> held every delivery up for seconds.
+    /// </summary>
+    private const int ReadAheadStep = 500;
+
     private readonly Channel<Report> _reports = Channel.CreateUnbounded<Report>();
     private readonly LinkedList<Slot> _window = new();
     private readonly Dictionary<string, Queue<Slot>> _waiting = new(StringComparer.Ordinal);
@@ -122,7 +129,7 @@ public sealed class EndpointWorker(EndpointLease lease, WebhookDelivery delivery
 
     private async Task ReadAheadAsync(CancellationToken cancellationToken)
     {
-        var room = delivery.Options.MaxQueued - _window.Count;
+        var room = Math.Min(delivery.Options.MaxQueued - _window.Count, ReadAheadStep);
         _progressed = false;
         if (room <= 0)
         {

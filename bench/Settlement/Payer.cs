@@ -3,6 +3,7 @@ using HdrHistogram;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Payments.Contracts;
+using Payments.Events;
 using Payments.Ledger;
 using Payments.Ledger.Changes;
 
@@ -15,7 +16,10 @@ namespace Payments.Bench.Settlement;
 /// </summary>
 internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDisposable
 {
-    private readonly LedgerWriter _writer = new(new PostgresLedgerStore(dataSource), new LedgerMetrics(), NullLogger<LedgerWriter>.Instance);
+    private readonly PostgresLedgerStore _store = new(dataSource, new PostgresAppendNotifier(dataSource, NullLogger<PostgresAppendNotifier>.Instance));
+    private readonly LedgerWriter _writer = new(
+        new PostgresLedgerStore(dataSource, new PostgresAppendNotifier(dataSource, NullLogger<PostgresAppendNotifier>.Instance)),
+        new LedgerMetrics(), NullLogger<LedgerWriter>.Instance);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private LongConcurrentHistogram _phase = NewHistogram();
@@ -24,13 +28,12 @@ internal sealed class Payer(NpgsqlDataSource dataSource, int payers) : IAsyncDis
     public async Task StartAsync()
     {
         await _writer.StartingAsync(CancellationToken.None);
-        var store = new PostgresLedgerStore(dataSource);
         for (var i = 0; i < payers; i++)
         {
             var id = $"payer-{i:D4}";
             var open = Entry(id, 1, 1_000_000_000,
                 new AccountOpened("EUR", 1_000_000_000, new AccountSettings(BenchDatabase.Region, AccountLimits.None, AccountStatus.Active)));
-            await store.OpenAccountAsync(open, CancellationToken.None);
+            await _store.OpenAccountAsync(open, CancellationToken.None);
             _loops.Add(Task.Run(() => PayAsync(id)));
         }
     }

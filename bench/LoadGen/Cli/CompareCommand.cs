@@ -42,11 +42,8 @@ public static class CompareCommand
         var report = new BenchReport(runId, startedAt, machine, settings.MeasuredWhile, settings.Topology,
             settings.Describe(accounts.HottestShare), settings.Command, systems, inProcess, settings.PeakPaymentsPerSecond);
         var markdown = MarkdownReport.Render(report);
-        BenchmarkDocument.WriteSection(settings.Doc, markdown);
         JsonReport.Write(settings.Json, report);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        Console.WriteLine($"written: {settings.Doc}, {settings.Json}");
+        BenchmarkDocument.Publish(settings.Doc, markdown, "loadgen", settings.Json);
         if (!report.InvariantsHold)
         {
             Console.WriteLine("INVARIANT VIOLATED: see the invariants table.");

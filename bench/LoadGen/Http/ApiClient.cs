@@ -92,6 +92,42 @@ public sealed class ApiClient : IDisposable
         return (root.GetProperty("balance").GetInt64(), root.TryGetProperty("held", out var held) ? held.GetInt64() : null);
     }
 
+    /// <summary>Registers a webhook endpoint (admin key); its id and signing secret.</summary>
+    public async Task<(string Id, string Secret)> CreateWebhookEndpointAsync(string url, IReadOnlyList<string> types)
+    {
+        var body = JsonSerializer.Serialize(new { url, types, description = "load generator" });
+        using var request = Request(HttpMethod.Post, "/v1/webhook-endpoints", _adminKey, null, body);
+        using var response = await _http.SendAsync(request);
+        var content = await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Registering the webhook endpoint answered {ProblemLabel(response, content)}.");
+        }
+
+        using var document = JsonDocument.Parse(content);
+        return (document.RootElement.GetProperty("id").GetString()!, document.RootElement.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>One page of the event feed after <paramref name="after"/> (admin key), waiting up to <paramref name="waitSeconds"/>.</summary>
+    public async Task<EventsPage> EventsPageAsync(string? after, int limit, int waitSeconds, CancellationToken cancellationToken)
+    {
+        var query = $"/v1/events?limit={limit}&wait={waitSeconds}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
+        using var request = Request(HttpMethod.Get, query, _adminKey, null, null);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"The event feed answered {ProblemLabel(response, content)}.");
+        }
+
+        var at = DateTimeOffset.UtcNow;
+        using var document = JsonDocument.Parse(content);
+        var items = document.RootElement.GetProperty("items").EnumerateArray()
+            .Select(item => new ArrivedEvent(item.GetProperty("id").GetString()!, item.GetProperty("time").GetDateTimeOffset(), at))
+            .ToList();
+        return new EventsPage(items, document.RootElement.GetProperty("next").GetString()!);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string MerchantBody(Operation operation) =>

@@ -25,6 +25,9 @@ public sealed class MeasurementWindow(string name, RunRecorder recorder, CpuMete
 
     public void RequestSent() => Interlocked.Increment(ref _inFlight);
 
+    /// <summary>When the measured part began and ended (UTC), once it has.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) Measured { get; private set; }
+
     public void RequestAnswered() => Interlocked.Decrement(ref _inFlight);
 
     public async Task<Measurement> WatchAsync()
@@ -58,10 +61,12 @@ public sealed class MeasurementWindow(string name, RunRecorder recorder, CpuMete
                 atStart = now;
                 cpuAtStart = cpu.Take();
                 measuredFrom = clock.Elapsed;
+                Measured = (DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
             }
             else if (atStart is not null && clock.Elapsed >= warmUp + duration)
             {
                 var cores = CpuMeter.CoresUsed(cpuAtStart!, cpu.Take());
+                Measured = (Measured.From, DateTimeOffset.UtcNow);
                 await _stopping.CancelAsync();
                 if (interactive)
                 {

@@ -72,7 +72,7 @@ public sealed class DeliveryRulesTests(RealServers servers) : IAsyncDisposable
         PostgresWebhookStore store, PostgresEventFeedStore feed, string endpointId, SecretBox secrets, CancellationToken stop)
     {
         var lease = await store.TryAcquireAsync(endpointId, "test", _options.LeaseDuration, stop) ?? throw new InvalidOperationException("No lease.");
-        var ledger = new Payments.Ledger.PostgresLedgerStore(_db);
+        var ledger = new Payments.Ledger.PostgresLedgerStore(_db, new PostgresAppendNotifier(_db, NullLogger<PostgresAppendNotifier>.Instance));
         var events = new LedgerEvents(ledger, new NoRegions());
         var sender = new WebhookSender(new UrlPolicy(development: true), _options.AttemptTimeout);
         // Hearing of no appends: the worker finds the rows by its poll.

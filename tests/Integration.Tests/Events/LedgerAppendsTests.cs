@@ -6,9 +6,8 @@ using Payments.Integration.Tests.Infrastructure;
 namespace Payments.Integration.Tests.Events;
 
 /// <summary>
-/// The feed readers' wake-up on the real PostgreSQL: a ledger insert notifies (migration 0012) the one listening
-/// connection of the process, which hears it once the transaction commits, and listens again after its connection is
-/// lost (as at a failover).
+/// The feed readers' wake-up on the real PostgreSQL: the ledger store notifies after its commits (PostgresAppendNotifier)
+/// the one listening connection of the process, which listens again after its connection is lost (as at a failover).
 /// </summary>
 [Collection(RealServersCollection.Name)]
 public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
@@ -51,27 +50,34 @@ public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
     }
 
     [Fact]
-    public async Task An_insert_is_heard_only_when_its_transaction_commits()
+    public async Task A_raw_ledger_insert_is_not_heard_and_an_append_through_the_store_is_heard_after_its_commit()
     {
         using var listener = new PostgresLedgerAppends(ListenerDb, NullLogger<PostgresLedgerAppends>.Instance);
         var listening = listener.Next;
         await listener.StartAsync(CancellationToken.None);
         await listening.WaitAsync(Heard);
+        var rows = new LedgerRows(_db);
+        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
+        // The opening row's own notification goes by first.
+        await Task.Delay(300);
+
+        // No trigger notifies from inside a ledger transaction (migration 0018), so a ledger commit never takes
+        // PostgreSQL's cluster-wide notification lock: the store notifies after its commit, from a transaction of its own.
         var next = listener.Next;
-        await using var connection = await _db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        // The trigger is per statement: an insert notifies whatever rows it brings (none here); what matters is when.
-        await using (var insert = new NpgsqlCommand("INSERT INTO ledger SELECT * FROM ledger WHERE false", connection, transaction))
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
         {
+            await using var insert = new NpgsqlCommand("INSERT INTO ledger SELECT * FROM ledger WHERE false", connection, transaction);
             await insert.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
         }
 
         await Task.Delay(500);
-        var beforeCommit = next.IsCompleted;
-        await transaction.CommitAsync();
+        var heardRawInsert = next.IsCompleted;
+        await rows.AppendAsync(rows.Payment(account, _day, 10));
         await next.WaitAsync(Heard);
 
-        Assert.False(beforeCommit, "Heard before the transaction committed.");
+        Assert.False(heardRawInsert, "A raw insert into the ledger was heard: something notifies inside ledger transactions.");
         await listener.StopAsync(CancellationToken.None);
     }
 

@@ -27,23 +27,13 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
         var api = await topology.StartApiAsync("region-a");
         using var admin = api.CreateClient(PaymentsTopology.AdminKey);
         using var terminal = api.CreateClient(PaymentsTopology.TerminalKey);
-        await GiveShortHoldsAsync(admin);
-        var accountId = (await TestAccounts.OpenAsync(api, "sweep", 1, 10_000, 5_000, new Ceilings(50_000, 100_000, 200_000)))[0];
-
-        var authorization = await AuthorizeWithShortHoldAsync(terminal, accountId);
-        var authorizationId = (string)authorization["authorizationId"]!;
-        var expiresAt = (DateTimeOffset)authorization["expiresAt"]!;
+        var (accountId, authorizationId, expiresAt) = await ShortHoldAsync(api, admin, terminal, "sweep");
         // Nothing in memory any more: the account's grain and the sweep's both die with the silo.
         silo.Kill();
         await silo.StartAsync();
         var released = await WaitForReleaseAsync(accountId, authorizationId, expiresAt + Contract + TimeSpan.FromSeconds(30));
 
-        var row = Assert.Single(released);
-        output.WriteLine($"hold {authorizationId} expired at {expiresAt:O}, release row written at {row.CreatedAt:O}");
-        Assert.Equal(1_000, row.Amount);
-        Assert.InRange(row.CreatedAt - expiresAt, TimeSpan.Zero, Contract);
-        var view = JsonNode.Parse(await admin.GetStringAsync($"/v1/accounts/{accountId}"))!;
-        Assert.Equal((0L, 10_000L), ((long)view["held"]!, (long)view["available"]!));
+        await AssertReleasedOnceInTimeAsync(admin, accountId, authorizationId, expiresAt, released, "region-a");
     }
 
     [Fact]
@@ -55,11 +45,7 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
         var api = await topology.StartApiAsync("region-a");
         using var admin = api.CreateClient(PaymentsTopology.AdminKey);
         using var terminal = api.CreateClient(PaymentsTopology.TerminalKey);
-        await GiveShortHoldsAsync(admin);
-        var accountId = (await TestAccounts.OpenAsync(api, "lost", 1, 10_000, 5_000, new Ceilings(50_000, 100_000, 200_000)))[0];
-        var authorization = await AuthorizeWithShortHoldAsync(terminal, accountId);
-        var authorizationId = (string)authorization["authorizationId"]!;
-        var expiresAt = (DateTimeOffset)authorization["expiresAt"]!;
+        var (accountId, authorizationId, expiresAt) = await ShortHoldAsync(api, admin, terminal, "lost");
 
         // Region-a is lost (its only silo, with its sweep and the account's grain) until the release is written.
         siloA.Kill();
@@ -69,11 +55,29 @@ public sealed class HoldExpirySweepTests(RealServers servers, ITestOutputHelper 
         await using var db = NpgsqlDataSource.Create(servers.PostgresConnectionString);
         var afterReturn = await ExpiryRowsAsync(db, accountId, authorizationId);
 
+        await AssertReleasedOnceInTimeAsync(admin, accountId, authorizationId, expiresAt, released, "region-b");
+        Assert.Equal(released, afterReturn);
+    }
+
+    /// <summary>An account of region-a (10,000 available) with one authorization of 1,000 held for one minute.</summary>
+    private static async Task<(string AccountId, string AuthorizationId, DateTimeOffset ExpiresAt)> ShortHoldAsync(
+        AppProcess api, HttpClient admin, HttpClient terminal, string prefix)
+    {
+        await GiveShortHoldsAsync(admin);
+        var accountId = (await TestAccounts.OpenAsync(api, prefix, 1, 10_000, 5_000, new Ceilings(50_000, 100_000, 200_000)))[0];
+        var authorization = await AuthorizeWithShortHoldAsync(terminal, accountId);
+        return (accountId, (string)authorization["authorizationId"]!, (DateTimeOffset)authorization["expiresAt"]!);
+    }
+
+    /// <summary>One release row of the whole hold, by <paramref name="decidedBy"/>, within a minute of the expiry; nothing held after.</summary>
+    private async Task AssertReleasedOnceInTimeAsync(
+        HttpClient admin, string accountId, string authorizationId, DateTimeOffset expiresAt,
+        List<(long Amount, DateTimeOffset CreatedAt, string DecidedBy)> released, string decidedBy)
+    {
         var row = Assert.Single(released);
         output.WriteLine($"hold {authorizationId} expired at {expiresAt:O}, released by {row.DecidedBy} at {row.CreatedAt:O}");
-        Assert.Equal((1_000L, "region-b"), (row.Amount, row.DecidedBy));
+        Assert.Equal((1_000L, decidedBy), (row.Amount, row.DecidedBy));
         Assert.InRange(row.CreatedAt - expiresAt, TimeSpan.Zero, Contract);
-        Assert.Equal(released, afterReturn);
         var view = JsonNode.Parse(await admin.GetStringAsync($"/v1/accounts/{accountId}"))!;
         Assert.Equal((0L, 10_000L), ((long)view["held"]!, (long)view["available"]!));
     }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Payments.Contracts;
+using Payments.Events;
 using Payments.Ledger;
 using Payments.Ledger.Changes;
 
@@ -13,7 +15,7 @@ internal sealed class LedgerRows(NpgsqlDataSource dataSource)
 {
     private readonly Dictionary<string, (long Seq, long Balance)> _accounts = new(StringComparer.Ordinal);
 
-    public PostgresLedgerStore Store { get; } = new(dataSource);
+    public PostgresLedgerStore Store { get; } = new(dataSource, new PostgresAppendNotifier(dataSource, NullLogger<PostgresAppendNotifier>.Instance));
 
     public static string NewRegion() => $"it-{Guid.NewGuid():N}"[..16];
 
