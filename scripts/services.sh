@@ -13,6 +13,8 @@
 # pg_rewind; a killed Redis comes back as a replica of the current primary) and waits until the store is replicated.
 # PAYMENTS_INSTANCE / PAYMENTS_PORT_OFFSET / PAYMENTS_NETNS (scripts/lib/topology.sh) choose the instance: the dev one
 # of scripts/up.sh by default; a test run its own, on other ports and folders, destroyed at its end.
+# PAYMENTS_FAIL_BOOTSTRAPS=N (fault injection, for the tests): the first N attempts to bootstrap the store run a
+# post_bootstrap that fails, so that the retry of a failed bootstrap (bootstrap_primary) is exercised.
 # Missing binaries are installed with apt-get (as root) or named for you to install (otherwise).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/topology.sh"
@@ -24,9 +26,10 @@ LEADER_KEY=/service/payments/leader
 APT_UPDATED=0
 PG_BIN=""
 DATA_DIR=""   # set by locate_data_dir
+BOOTSTRAP_ATTEMPT=0   # set by bootstrap_primary while it bootstraps
 
 usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -248,6 +251,14 @@ pg_hba_networks() {
     fi
 }
 
+# The post_bootstrap line of an attempt that PAYMENTS_FAIL_BOOTSTRAPS says must fail (Patroni runs it with a connection
+# string; /bin/false fails whatever it gets), else nothing.
+failing_post_bootstrap() {
+    if ((BOOTSTRAP_ATTEMPT > 0 && BOOTSTRAP_ATTEMPT <= ${PAYMENTS_FAIL_BOOTSTRAPS:-0})); then
+        printf '  post_bootstrap: /bin/false\n'
+    fi
+}
+
 write_patroni_config() {
     local node="$1" dir="$DATA_DIR/$1" etcd_hosts="" member network
     for member in $(members etcd); do etcd_hosts+="${etcd_hosts:+,}$(endpoint "$member" client)"; done
@@ -267,6 +278,7 @@ restapi:
 etcd:
   hosts: $etcd_hosts
 bootstrap:
+$(failing_post_bootstrap)
   dcs:
     ttl: $(setting patroni-ttl)
     loop_wait: $(setting patroni-loop-wait)
@@ -413,8 +425,10 @@ bootstrap_settled() { is_primary "$1" || ! alive "$DATA_DIR/$1/patroni.pid"; }
 bootstrap_primary() {
     local node="$1" dir="$DATA_DIR/$1" attempt
     for attempt in 1 2 3; do
+        BOOTSTRAP_ATTEMPT="$attempt"
         start_patroni "$node"
         wait_until "$TIMEOUT_SECONDS" bootstrap_settled "$node"
+        BOOTSTRAP_ATTEMPT=0
         is_primary "$node" && return 0
         tail -n 30 "$dir/patroni.log" >&2
         say "postgres: bootstrap of $node failed (attempt $attempt of 3); its log is $dir/patroni-bootstrap-$attempt.log"

@@ -95,6 +95,13 @@ public sealed class RealServers : IAsyncLifetime
     /// <summary>The Redis node the sentinels name primary of <paramref name="region"/>.</summary>
     public async Task<string> RedisPrimaryAsync(string region) => (await RunScriptAsync($"redis-primary {region}")).Trim();
 
+    /// <summary>
+    /// Runs <c>scripts/services.sh <paramref name="arguments"/></c> on an instance of its own, not this fixture's
+    /// (another name, so other ports and folders), with <paramref name="environment"/> added: a test of the script.
+    /// </summary>
+    public Task<string> RunScriptOnAsync(string instance, string arguments, IReadOnlyDictionary<string, string> environment) =>
+        RunScriptAsync(arguments, instance, environment);
+
     /// <summary>Opens a connection to the payments database on the primary.</summary>
     /// <remarks>
     /// The store may be promoting a standby when a test reads it (right after a fault), so a failed open is tried again
@@ -149,7 +156,7 @@ public sealed class RealServers : IAsyncLifetime
         process?.WaitForExit(TimeSpan.FromMinutes(1));
     }
 
-    private ProcessStartInfo ScriptStartInfo(string arguments)
+    private ProcessStartInfo ScriptStartInfo(string arguments, string? instance = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var script = Path.Combine(RepositoryRoot, "scripts", "services.sh");
         var startInfo = new ProcessStartInfo("bash", $"\"{script}\" {arguments}")
@@ -159,16 +166,21 @@ public sealed class RealServers : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.Environment["PAYMENTS_INSTANCE"] = Instance;
+        startInfo.Environment["PAYMENTS_INSTANCE"] = instance ?? Instance;
         startInfo.Environment["PAYMENTS_PORT_OFFSET"] = "auto";
         // Two nodes of one test instance on a shared machine: small buffers are plenty for the tests' data.
         startInfo.Environment["PAYMENTS_PG_SHARED_BUFFERS"] = "128MB";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         return startInfo;
     }
 
-    private async Task<string> RunScriptAsync(string arguments)
+    private async Task<string> RunScriptAsync(string arguments, string? instance = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(ScriptStartInfo(arguments))
+        using var process = Process.Start(ScriptStartInfo(arguments, instance, environment))
             ?? throw new InvalidOperationException("Could not start bash for scripts/services.sh.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
