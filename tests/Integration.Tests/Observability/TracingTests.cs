@@ -23,19 +23,23 @@ public sealed class TracingTests(RunningRegion region)
             && (span.GetTagItem("url.path") as string) == $"/v1/accounts/{accountId}/payments");
         var trace = http.TraceId;
         var grainCall = await WaitForSpanAsync(span => span.TraceId == trace && span.Kind == ActivityKind.Server
-            && span.Source.Name == ActivitySources.ApplicationGrainActivitySourceName);
+            && span.Source.Name == ActivitySources.ApplicationGrainActivitySourceName
+            && (span.GetTagItem("rpc.method") as string) == "Payments.IAccountGrain/PayAsync");
         var commit = await WaitForSpanAsync(span => span.TraceId == trace && span.Source.Name == LedgerTracing.SourceName);
-        var sql = await WaitForSpanAsync(span => span.TraceId == trace && span.Source.Name == "Npgsql" && span.ParentSpanId == commit.SpanId);
+        // The commit's children may include a CONNECT span (Npgsql 10 traces a physical open when the pool needs one).
+        await WaitForSpanAsync(span => span.TraceId == trace && span.Source.Name == "Npgsql" && span.ParentSpanId == commit.SpanId
+            && IsInsert(span));
         var client = region.AllSpans().Single(span => span.SpanId == grainCall.ParentSpanId);
 
         Assert.Equal("/v1/accounts/{accountId}/payments", http.GetTagItem("http.route"));
         Assert.Equal(ActivityKind.Client, client.Kind);
         Assert.Equal(http.SpanId, client.ParentSpanId);
-        Assert.Equal("Payments.IAccountGrain/PayAsync", grainCall.GetTagItem("rpc.method"));
         Assert.Equal(grainCall.SpanId, commit.ParentSpanId);
-        Assert.Contains("INSERT", sql.DisplayName + " " + sql.GetTagItem("db.query.text"), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(region.AllSpans().SelectMany(span => span.Tags), tag => tag.Value?.Contains(region.PostgresPassword, StringComparison.Ordinal) == true);
     }
+
+    private static bool IsInsert(Activity span) =>
+        (span.GetTagItem("db.query.text") as string)?.Contains("INSERT INTO ledger", StringComparison.OrdinalIgnoreCase) == true;
 
     private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
     {
