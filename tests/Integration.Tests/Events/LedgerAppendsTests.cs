@@ -32,9 +32,7 @@ public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
         await listener.StartAsync(CancellationToken.None);
         await listening.WaitAsync(Heard);
         var rows = new LedgerRows(_db);
-        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
-        // The opening row's own notification goes by first.
-        await Task.Delay(300);
+        var account = await OpenHeardAsync(listener, rows);
 
         var first = listener.Next;
         await rows.AppendAsync(rows.Payment(account, _day, 10));
@@ -57,9 +55,7 @@ public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
         await listener.StartAsync(CancellationToken.None);
         await listening.WaitAsync(Heard);
         var rows = new LedgerRows(_db);
-        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
-        // The opening row's own notification goes by first.
-        await Task.Delay(300);
+        var account = await OpenHeardAsync(listener, rows);
 
         // No trigger notifies from inside a ledger transaction (migration 0018), so a ledger commit never takes
         // PostgreSQL's cluster-wide notification lock: the store notifies after its commit, from a transaction of its own.
@@ -79,6 +75,15 @@ public sealed class LedgerAppendsTests(RealServers servers) : IAsyncDisposable
 
         Assert.False(heardRawInsert, "A raw insert into the ledger was heard: something notifies inside ledger transactions.");
         await listener.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Opens an account and waits for the opening row's own notification, so that it is not taken for a later one.</summary>
+    private async Task<string> OpenHeardAsync(PostgresLedgerAppends listener, LedgerRows rows)
+    {
+        var opened = listener.Next;
+        var account = await rows.OpenAsync(LedgerRows.NewRegion(), _day);
+        await opened.WaitAsync(Heard);
+        return account;
     }
 
     /// <summary>The kill may land before the new connection listens: append until one is heard, a few times at most.</summary>
